@@ -1,0 +1,136 @@
+// buildApp(deps): the Fastify instance with every audience registered; no listen (tests call
+// app.inject, main.ts listens).
+import fs from 'node:fs';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { isStoreUnavailable } from './db/errors.ts';
+import type { AppDeps } from './deps.ts';
+import { DomainError, ERROR_STATUS, type ErrorCode } from './errors.ts';
+import { holderRoutes } from './features/holders/routes.ts';
+import { publicRoutes } from './features/public/routes.ts';
+import { checkpointRoutes } from './features/scans/routes.ts';
+import { ScanWriter } from './features/scans/writer.ts';
+import { staffRoutes } from './features/staff/routes.ts';
+
+function errorBody(code: ErrorCode, message: string) {
+  return { error: { code, message } };
+}
+
+/** Fastify's own 4xx errors, mapped onto our closed set of codes. */
+function frameworkCode(err: FastifyError): ErrorCode {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'malformed_json';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'payload_too_large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : 'invalid_request';
+    default:
+      if (err.statusCode === 429) return 'rate_limited';
+      if (err.statusCode === 404) return 'not_found';
+      if (err.statusCode === 413) return 'payload_too_large';
+      if (err.statusCode === 415) return 'unsupported_media_type';
+      return 'invalid_request';
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => deps.random.uuid(),
+    requestIdHeader: false,
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+  });
+  const scanWriter = new ScanWriter(deps.store.db);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof DomainError) {
+      return reply.code(err.status).send(errorBody(err.code, err.message));
+    }
+    if (err.validation) {
+      return reply.code(400).send(errorBody('invalid_request', err.message));
+    }
+    if (isStoreUnavailable(err)) {
+      req.log.error({ err }, 'store unavailable');
+      return reply.code(503).header('retry-after', '5').send(errorBody('store_unavailable', 'the data store is unavailable; retry shortly'));
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      const code = frameworkCode(err);
+      if (code === 'rate_limited') reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+      return reply.code(ERROR_STATUS[code] === 400 ? err.statusCode : ERROR_STATUS[code]).send(errorBody(code, err.message));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send(errorBody('internal_error', 'internal error; the request id is in the x-request-id header'));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: deps.config.cookieSecure,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'healthcode API', version: '0.1.0', description: 'Holders, checkpoints and the public transparency endpoints.' },
+      components: {
+        securitySchemes: {
+          holderCookie: { type: 'apiKey', in: 'cookie', name: 'hc_holder' },
+          staffCookie: { type: 'apiKey', in: 'cookie', name: 'hc_staff' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+    try {
+      await deps.store.ping();
+      return { status: 'ready' };
+    } catch (err) {
+      req.log.warn({ err }, 'not ready');
+      return reply.code(503).header('retry-after', '5').send(errorBody('store_unavailable', 'the data store does not answer'));
+    }
+  });
+
+  await app.register(async (a) => holderRoutes(a, deps), { prefix: '/api/holder' });
+  await app.register(async (a) => staffRoutes(a, deps), { prefix: '/api/staff' });
+  await app.register(async (a) => checkpointRoutes(a, { ...deps, scanWriter }), { prefix: '/api/checkpoint' });
+  await app.register(async (a) => publicRoutes(a, deps), { prefix: '/api/public' });
+
+  if (deps.webRoot && fs.existsSync(deps.webRoot)) {
+    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', index: ['index.html'], wildcard: true });
+  }
+
+  app.addHook('onClose', async () => {
+    await scanWriter.close();
+  });
+  return app;
+}

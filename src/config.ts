@@ -1,0 +1,96 @@
+// Typed, frozen configuration read once from the environment (only main.ts and cli.ts call
+// loadConfig). A bad value stops the start with the variable's name.
+import path from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** `sqlite:<file>` (default ./data/healthcode.db) or `postgres://…` */
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  /** the region this deployment issues codes for (CWT iss) */
+  readonly region: string;
+  /** lifetime of a live phone code, minutes */
+  readonly liveCodeMinutes: number;
+  /** expiry of the published trust list, hours */
+  readonly trustListHours: number;
+  readonly sessionHours: number;
+  readonly cookieSecure: boolean;
+  /** IANA zone used for holders who do not give one */
+  readonly defaultTimeZone: string;
+  readonly logLevel: string;
+  /** seed the demo city when the store is empty at start */
+  readonly seedDemo: boolean;
+  readonly publicUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+function timeZone(env: Env, name: string, dflt: string): string {
+  const tz = env[name] || dflt;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new ConfigError(name, `unknown time zone ${JSON.stringify(tz)}`);
+  }
+  return tz;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const dataDir = path.resolve(cwd, env.HEALTHCODE_DATA_DIR || 'data');
+  const databaseUrl = env.HEALTHCODE_DATABASE_URL || `sqlite:${path.join(dataDir, 'healthcode.db')}`;
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('HEALTHCODE_DATABASE_URL', `must start with sqlite: or postgres://, got ${JSON.stringify(databaseUrl)}`);
+  }
+  const region = env.HEALTHCODE_REGION || 'CN-LX';
+  if (!/^[A-Z]{2}(-[A-Z0-9]{1,8}){0,3}$/.test(region)) {
+    throw new ConfigError('HEALTHCODE_REGION', `expected a region code like CN-LX, got ${JSON.stringify(region)}`);
+  }
+  const logLevel = env.HEALTHCODE_LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('HEALTHCODE_LOG_LEVEL', `unknown level ${JSON.stringify(logLevel)}`);
+  }
+  const publicUrl = env.HEALTHCODE_PUBLIC_URL || null;
+  if (publicUrl !== null && !/^https?:\/\//.test(publicUrl)) {
+    throw new ConfigError('HEALTHCODE_PUBLIC_URL', `expected an http(s) URL, got ${JSON.stringify(publicUrl)}`);
+  }
+  return Object.freeze({
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    region,
+    liveCodeMinutes: int(env, 'HEALTHCODE_LIVE_CODE_MINUTES', 5, 1, 60),
+    trustListHours: int(env, 'HEALTHCODE_TRUST_LIST_HOURS', 48, 1, 24 * 30),
+    sessionHours: int(env, 'HEALTHCODE_SESSION_HOURS', 12, 1, 24 * 30),
+    cookieSecure: bool(env, 'HEALTHCODE_COOKIE_SECURE', false),
+    defaultTimeZone: timeZone(env, 'HEALTHCODE_TIME_ZONE', 'Asia/Shanghai'),
+    logLevel,
+    seedDemo: bool(env, 'HEALTHCODE_SEED_DEMO', true),
+    publicUrl,
+  });
+}

@@ -1,0 +1,151 @@
+// Table types for Kysely. Instants are integer milliseconds since the epoch (UTC) in both
+// stores — sortable, partitionable by range, no driver time-zone surprises. Calendar dates
+// are 'YYYY-MM-DD' text. JSON documents are text.
+
+
+export interface HolderTable {
+  id: string;
+  name: string;
+  /** HMAC-SHA256 of the normalised ID document number with the server's id key, hex */
+  id_hash: string;
+  id_last4: string;
+  date_of_birth: string;
+  phone: string;
+  region: string;
+  time_zone: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie token, hex; the token itself is never stored */
+  token_hash: string;
+  subject_kind: 'holder' | 'staff';
+  subject_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface DeclarationTable {
+  id: string;
+  holder_id: string;
+  symptoms: string; // JSON string[]
+  temperature_c: number | null;
+  places_visited: string; // JSON [{region, from, to}]
+  declared_at: number;
+}
+
+export interface AssessmentTable {
+  id: string;
+  holder_id: string;
+  colour: 'green' | 'yellow' | 'red' | 'grey';
+  reasons: string; // JSON Reason[]
+  facts: string; // JSON: the facts the evaluation read
+  ruleset_version: string;
+  assessed_at: number;
+  valid_until: number;
+}
+
+export interface VenueTable {
+  id: string;
+  name: string;
+  kind: string;
+  region: string;
+  address: string;
+  created_at: number;
+}
+
+export interface StaffAccountTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface StaffVenueTable {
+  staff_id: string;
+  venue_id: string;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  public_key_pem: string;
+  private_key_pem: string;
+  region: string;
+  created_at: number;
+  /** 1 = signs new codes; only one key is active at a time */
+  active: number;
+  retired_at: number | null;
+}
+
+export interface ServerSecretTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
+export interface IssuedCodeTable {
+  /** the pseudonymous code id carried in the token (hex) */
+  code_id: string;
+  holder_id: string;
+  kind: 'live' | 'paper';
+  colour: string;
+  issued_at: number;
+  expires_at: number;
+}
+
+export interface ScanTable {
+  event_id: string;
+  venue_id: string;
+  operator_id: string | null;
+  holder_id: string | null;
+  code_id: string | null;
+  scanned_at: number;
+  received_at: number;
+  mode: string;
+  direction: string | null;
+  temperature_c: number | null;
+  verdict_ok: number;
+  verdict_error: string | null;
+  verdict_colour: string | null;
+  /** JSON of the verdict returned to the checkpoint, so a duplicate gets the same answer */
+  verdict: string;
+  /** SHA-256 of the request's identifying content: the same event id with other content is refused */
+  fingerprint: string;
+}
+
+export interface RiskAreaTable {
+  id: string;
+  region: string;
+  level: 'high' | 'medium';
+  starts_at: number;
+  ends_at: number | null;
+  reason: string;
+  created_at: number;
+}
+
+export interface RegionTable {
+  code: string;
+  name_en: string;
+  name_zh: string;
+}
+
+export interface Database {
+  holders: HolderTable;
+  sessions: SessionTable;
+  declarations: DeclarationTable;
+  assessments: AssessmentTable;
+  venues: VenueTable;
+  staff_accounts: StaffAccountTable;
+  staff_venues: StaffVenueTable;
+  signing_keys: SigningKeyTable;
+  server_secrets: ServerSecretTable;
+  issued_codes: IssuedCodeTable;
+  scans: ScanTable;
+  risk_areas: RiskAreaTable;
+  regions: RegionTable;
+}
+

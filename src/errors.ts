@@ -1,0 +1,36 @@
+// Domain errors: a closed set of codes, mapped to HTTP in one place (app.ts's error handler).
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  malformed_json: 400,
+  invalid_date: 400,
+  unauthenticated: 401,
+  bad_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  unknown_venue: 404,
+  already_registered: 409,
+  event_id_reused: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  no_signing_key: 503,
+  store_unavailable: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,45 @@
+// Cookie sessions: a random token in an HttpOnly cookie, its SHA-256 in the sessions table.
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Random } from '../../support/clock.ts';
+
+export type SubjectKind = 'holder' | 'staff';
+
+export const COOKIE = { holder: 'hc_holder', staff: 'hc_staff' } as const satisfies Record<SubjectKind, string>;
+
+function digest(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+export async function createSession(
+  db: Kysely<Database>,
+  kind: SubjectKind,
+  subjectId: string,
+  now: Date,
+  hours: number,
+  random: Random,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = random.bytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + hours * 3_600_000);
+  await db
+    .insertInto('sessions')
+    .values({ token_hash: digest(token), subject_kind: kind, subject_id: subjectId, created_at: now.getTime(), expires_at: expiresAt.getTime() })
+    .execute();
+  return { token, expiresAt };
+}
+
+export async function findSessionSubject(db: Kysely<Database>, kind: SubjectKind, token: string, now: Date): Promise<string | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .select(['subject_id', 'expires_at'])
+    .where('token_hash', '=', digest(token))
+    .where('subject_kind', '=', kind)
+    .executeTakeFirst();
+  if (!row || row.expires_at <= now.getTime()) return null;
+  return row.subject_id;
+}
+
+export async function deleteSession(db: Kysely<Database>, token: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute();
+}

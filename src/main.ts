@@ -1,0 +1,91 @@
+// The one wiring point: config → store → migrations → keys → buildApp(deps) → listen.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { FOUNDATION_RULESET } from './core/rules/ruleset.ts';
+import { openStore, type Store } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { AppDeps } from './deps.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './features/demo/seed.ts';
+import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.ts';
+import { cryptoRandom, systemClock } from './support/clock.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Opens and migrates the store, makes sure a signing key exists; shared by serve and the CLI. */
+export async function prepareStore(config: Config): Promise<Store> {
+  const store = openStore(config.databaseUrl);
+  await migrateToLatest(store.db);
+  return store;
+}
+
+export async function serve(config: Config, log: (line: string) => void = console.log): Promise<() => Promise<void>> {
+  const store = await prepareStore(config);
+  const now = systemClock.now();
+  const { created, kid } = await initKeys(store.db, { region: config.region, now });
+  if (created) log(`created signing key ${kid} for ${config.region}`);
+  const keys = (await loadKeyRing(store.db))!;
+  const idHashKey = await ensureIdHashKey(store.db, cryptoRandom, now);
+
+  let seeded = false;
+  if (config.seedDemo) {
+    const anyone = await store.db.selectFrom('holders').select('id').limit(1).executeTakeFirst();
+    if (!anyone) {
+      log('first start: seeding the demo city (200 holders, 19 venues, a day of scans)…');
+      const s = await seedDemo(
+        store.db,
+        { holders: 200, seed: 1, scansPerHolder: 3 },
+        { now, random: cryptoRandom, keys, ruleset: FOUNDATION_RULESET, idHashKey, timeZone: config.defaultTimeZone, liveCodeMinutes: config.liveCodeMinutes },
+      );
+      log(`seeded ${s.holdersCreated} holders, ${s.venues} venues, ${s.scansStored} scans`);
+      seeded = true;
+    }
+  }
+
+  const deps: AppDeps = {
+    config,
+    store,
+    clock: systemClock,
+    random: cryptoRandom,
+    keys,
+    idHashKey,
+    ruleset: FOUNDATION_RULESET,
+    logger: { level: config.logLevel },
+    webRoot: path.join(REPO_ROOT, 'dist', 'web'),
+  };
+  const app = await buildApp(deps);
+  await app.listen({ port: config.port, host: config.host });
+  const base = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
+  log('');
+  log(`healthcode is running on ${store.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`);
+  log(`  holder app        ${base}/`);
+  log(`  checkpoint app    ${base}/scanner/`);
+  log(`  API docs          ${base}/docs`);
+  log(`  trust list        ${base}/api/public/trust-list`);
+  log(`  health            ${base}/healthz  ${base}/readyz`);
+  log('demo log-ins (password for all: ' + DEMO_PASSWORD + ')');
+  log('  holder            phone 13800000001 … 13800000200');
+  for (const a of DEMO_ACCOUNTS) log(`  ${(a.role + " ").padEnd(20)}${a.username}`);
+  if (!seeded) log('(the demo city was seeded on an earlier start)');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close(); // stops accepting, drains in-flight requests, flushes queued scans
+      await store.close();
+    })());
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: draining…`);
+      close().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          console.error(e);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  return close;
+}
