@@ -38,6 +38,8 @@ export interface DeclarationTable {
 export interface AssessmentTable {
   id: string;
   holder_id: string;
+  /** 1, 2, 3… per holder: the order of the holder's assessments */
+  version: number;
   colour: 'green' | 'yellow' | 'red' | 'grey';
   reasons: string; // JSON Reason[]
   facts: string; // JSON: the facts the evaluation read

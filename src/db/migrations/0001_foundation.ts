@@ -48,6 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('assessments')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('holder_id', 'text', (c) => c.notNull().references('holders.id'))
+    .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('colour', 'text', (c) => c.notNull())
     .addColumn('reasons', 'text', (c) => c.notNull())
     .addColumn('facts', 'text', (c) => c.notNull())
@@ -55,7 +56,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('assessed_at', 'bigint', (c) => c.notNull())
     .addColumn('valid_until', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('assessments_holder_time').on('assessments').columns(['holder_id', 'assessed_at']).execute();
+  // a holder's assessments form a sequence: 1, 2, 3…; the unique pair refuses a lost update
+  await db.schema.createIndex('assessments_holder_version').on('assessments').columns(['holder_id', 'version']).unique().execute();
 
   await db.schema
     .createTable('venues')

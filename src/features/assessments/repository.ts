@@ -10,8 +10,7 @@ export function latestAssessment(db: Kysely<Database>, holderId: string): Promis
     .selectFrom('assessments')
     .selectAll()
     .where('holder_id', '=', holderId)
-    .orderBy('assessed_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
 }

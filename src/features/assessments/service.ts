@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import type { AssessmentView } from '../../contracts/api.ts';
 import { evaluate } from '../../core/rules/evaluate.ts';
 import type { Ruleset } from '../../core/rules/ruleset.ts';
-import type { Facts, Reason } from '../../core/rules/types.ts';
+import type { Assessment, Facts, Reason } from '../../core/rules/types.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { DAY_MS } from '../../core/time/zones.ts';
 import type { AssessmentTable, Database } from '../../db/schema.ts';
 import type { Random } from '../../support/clock.ts';
@@ -65,9 +66,24 @@ export async function assessHolder(
 ): Promise<StoredAssessment> {
   const facts = await gatherFacts(db, holder, ctx.ruleset, ctx.now);
   const a = evaluate(facts, ctx.ruleset, ctx.now);
-  const row: AssessmentTable = {
-    id: ctx.random.uuid(),
+  for (let attempt = 1; ; attempt++) {
+    const previous = await latestAssessment(db, holder.id);
+    const row = assessmentRow(holder, a, facts, (previous?.version ?? 0) + 1, ctx.random);
+    try {
+      await insertAssessment(db, row);
+      return rowToAssessment(row);
+    } catch (e) {
+      // another request assessed the same holder at the same moment: take the next version
+      if (!isUniqueViolation(e) || attempt >= 5) throw e;
+    }
+  }
+}
+
+function assessmentRow(holder: Holder, a: Assessment, facts: Facts, version: number, random: Random): AssessmentTable {
+  return {
+    id: random.uuid(),
     holder_id: holder.id,
+    version,
     colour: a.colour,
     reasons: JSON.stringify(a.reasons),
     facts: JSON.stringify(facts),
@@ -75,8 +91,6 @@ export async function assessHolder(
     assessed_at: a.assessedAt.getTime(),
     valid_until: a.validUntil.getTime(),
   };
-  await insertAssessment(db, row);
-  return rowToAssessment(row);
 }
 
 /** The assessment in force now: the latest one, re-assessed when it has run out. */
