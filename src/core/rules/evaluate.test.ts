@@ -88,3 +88,11 @@ describe('evaluate (foundation rules)', () => {
     );
   });
 });
+
+describe('reason texts', () => {
+  it('give dates and times in the holder’s own time zone', () => {
+    const a = evaluate(facts({ declarations: [decl({ symptoms: ['cough'], declaredAt: new Date('2026-11-23T20:30:00Z') })] }), FOUNDATION_RULESET, new Date('2026-11-23T21:00:00Z'));
+    // 20:30 UTC is 04:30 the next day in Shanghai
+    expect(a.reasons[0]!.text.en).toBe('You declared cough on 2026-11-24: home observation for 7 days, until 2026-12-01 04:30.');
+  });
+});

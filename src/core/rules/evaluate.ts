@@ -4,7 +4,7 @@
 // declaration; a stay in a high-risk area within the last 14 days → yellow for 7 days from the
 // last day of the stay that overlapped the area; otherwise green. Each fact is its own cause;
 // the colour is the most severe active cause; every active cause is listed.
-import { DAY_MS, HOUR_MS, nextDate, startOfLocalDate } from '../time/zones.ts';
+import { DAY_MS, HOUR_MS, formatLocal, localDate, nextDate, startOfLocalDate } from '../time/zones.ts';
 import type { Ruleset } from './ruleset.ts';
 import { COLOUR_SEVERITY, type Assessment, type Colour, type Facts, type Reason } from './types.ts';
 
@@ -17,12 +17,9 @@ const SYMPTOM_WORDS: Record<string, { en: string; zh: string }> = {
   fatigue: { en: 'fatigue', zh: '乏力' },
 };
 
-function day(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
 function symptomReasons(facts: Facts, ruleset: Ruleset, now: Date): Reason[] {
   const p = ruleset.parameters;
+  const tz = facts.holder.timeZone;
   const reasons: Reason[] = [];
   for (const d of facts.declarations) {
     const words = d.symptoms.map((s) => SYMPTOM_WORDS[s] ?? { en: s, zh: s });
@@ -37,8 +34,8 @@ function symptomReasons(facts: Facts, ruleset: Ruleset, now: Date): Reason[] {
       ruleId: 'symptoms-declared',
       colour: 'yellow',
       text: {
-        en: `You declared ${en} on ${day(d.declaredAt)}: home observation for ${p.yellowDays} days, until ${until.toISOString()}.`,
-        'zh-CN': `您于 ${day(d.declaredAt)} 申报了${zh}：居家观察 ${p.yellowDays} 天，至 ${until.toISOString()}。`,
+        en: `You declared ${en} on ${localDate(d.declaredAt, tz)}: home observation for ${p.yellowDays} days, until ${formatLocal(until, tz)}.`,
+        'zh-CN': `您于 ${localDate(d.declaredAt, tz)} 申报了${zh}：居家观察 ${p.yellowDays} 天，至 ${formatLocal(until, tz)}。`,
       },
       since: d.declaredAt.toISOString(),
       until: until.toISOString(),
@@ -70,8 +67,8 @@ function travelReasons(facts: Facts, ruleset: Ruleset, now: Date): Reason[] {
           ruleId: 'high-risk-area-stay',
           colour: 'yellow',
           text: {
-            en: `You declared a stay in ${place.region} from ${place.from} to ${place.to}, a high-risk area at that time: home observation for ${p.yellowDays} days after the stay, until ${until.toISOString()}.`,
-            'zh-CN': `您申报了 ${place.from} 至 ${place.to} 在 ${place.region} 的行程，该地当时为高风险地区：离开后居家观察 ${p.yellowDays} 天，至 ${until.toISOString()}。`,
+            en: `You declared a stay in ${place.region} from ${place.from} to ${place.to}, a high-risk area at that time: home observation for ${p.yellowDays} days after the stay, until ${formatLocal(until, tz)}.`,
+            'zh-CN': `您申报了 ${place.from} 至 ${place.to} 在 ${place.region} 的行程，该地当时为高风险地区：离开后居家观察 ${p.yellowDays} 天，至 ${formatLocal(until, tz)}。`,
           },
           since: d.declaredAt.toISOString(),
           until: until.toISOString(),

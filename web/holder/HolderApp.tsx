@@ -1,0 +1,61 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { StatusView } from '../../src/contracts/api.ts';
+import { ApiError, get } from '../shared/api.ts';
+import { useT } from '../shared/i18n.tsx';
+import { LangSwitch } from '../shared/LangSwitch.tsx';
+import { AuthPanel } from './AuthPanel.tsx';
+import { Dashboard } from './Dashboard.tsx';
+import { describeError } from './errors.ts';
+import { messages } from './messages.ts';
+
+type Session = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'holder'; status: StatusView } | { kind: 'error'; message: string };
+
+export function HolderApp() {
+  const t = useT(messages);
+  const [session, setSession] = useState<Session>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    try {
+      const status = await get<StatusView>('/api/holder/status');
+      setSession({ kind: 'holder', status });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setSession({ kind: 'anonymous' });
+      else setSession({ kind: 'error', message: describeError(err, t) });
+    }
+  }, [t]);
+
+  useEffect(() => {
+    void load();
+    // load once on start; later loads are explicit
+  }, []);
+
+  useEffect(() => {
+    document.title = t('appTitle');
+  }, [t]);
+
+  return (
+    <div className="app holder-app">
+      <header className="topbar">
+        <h1>{t('appTitle')}</h1>
+        <LangSwitch />
+      </header>
+      <main>
+        {session.kind === 'loading' && <p className="card">{t('loading')}</p>}
+        {session.kind === 'error' && (
+          <div className="card">
+            <p className="error" role="alert">
+              {session.message}
+            </p>
+            <button type="button" className="primary" onClick={() => void load()}>
+              {t('retry')}
+            </button>
+          </div>
+        )}
+        {session.kind === 'anonymous' && <AuthPanel onAuthenticated={() => void load()} />}
+        {session.kind === 'holder' && (
+          <Dashboard key={session.status.holder.id} status={session.status} onLoggedOut={() => setSession({ kind: 'anonymous' })} />
+        )}
+      </main>
+    </div>
+  );
+}

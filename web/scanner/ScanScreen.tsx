@@ -1,0 +1,147 @@
+import { useCallback, useRef, useState } from 'react';
+import type { ScanBody, ScanResult, StaffView, VenueView } from '../../src/contracts/api.ts';
+import { ApiError, post } from '../shared/api.ts';
+import { colourWord } from '../shared/colour.ts';
+import { useLang, useT } from '../shared/i18n.tsx';
+import { formatTime } from '../shared/time.ts';
+import { beep } from './beep.ts';
+import { CameraScanner } from './CameraScanner.tsx';
+import { ManualEntry } from './ManualEntry.tsx';
+import { messages } from './messages.ts';
+import { lookOf } from './verdict.ts';
+import { VerdictOverlay } from './VerdictOverlay.tsx';
+
+interface Props {
+  staff: StaffView;
+  venue: VenueView;
+  onChangeVenue: () => void;
+  onLogout: () => void;
+  onUnauthenticated: () => void;
+}
+
+/** Scanning at one checkpoint: camera + manual entry, each scan posted with a fresh event id. */
+export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenticated }: Props) {
+  const t = useT(messages);
+  const { lang } = useLang();
+  const [result, setResult] = useState<ScanResult | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [temperature, setTemperature] = useState('');
+  const [count, setCount] = useState(0);
+  const [last, setLast] = useState<{ result: ScanResult; at: number } | null>(null);
+  const busyRef = useRef(false);
+  const temperatureRef = useRef(temperature);
+  temperatureRef.current = temperature;
+
+  const scan = useCallback(
+    async (code: string, mode: 'camera' | 'manual'): Promise<boolean> => {
+      if (busyRef.current) return false;
+      busyRef.current = true;
+      setBusy(true);
+      setError(null);
+      const temp = temperatureRef.current.trim() === '' ? undefined : Number(temperatureRef.current);
+      const body: ScanBody = {
+        eventId: crypto.randomUUID(),
+        venueId: venue.id,
+        code,
+        scannedAt: new Date().toISOString(),
+        mode,
+        ...(temp !== undefined && Number.isFinite(temp) ? { temperatureC: temp } : {}),
+      };
+      try {
+        const res = await post<ScanResult>('/api/checkpoint/scans', body);
+        setResult(res);
+        setLast({ result: res, at: Date.now() });
+        setCount((n) => n + 1);
+        setTemperature('');
+        beep(lookOf(res.verdict).pass ? 'pass' : 'stop');
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          onUnauthenticated();
+          return false;
+        }
+        beep('stop');
+        if (err instanceof ApiError && err.offline) setError(t('errorNetwork'));
+        else setError(t('errorGeneric', { message: err instanceof Error ? err.message : String(err) }));
+        return false;
+      } finally {
+        busyRef.current = false;
+        setBusy(false);
+      }
+    },
+    [venue.id, onUnauthenticated, t],
+  );
+
+  const onCameraCode = useCallback((text: string) => void scan(text, 'camera'), [scan]);
+  const dismiss = useCallback(() => {
+    setResult(null);
+    document.getElementById('manual-code')?.focus();
+  }, []);
+
+  const lastText = last
+    ? (() => {
+        const v = last.result.verdict;
+        const word = v.ok && v.colour ? `${t(lookOf(v).action)} — ${colourWord(v.colour, lang)}` : t('verdictInvalid');
+        return t('lastScan', {
+          result: word,
+          time: formatTime(last.at, lang),
+          status: last.result.status === 'duplicate' ? t('statusDuplicate') : t('statusStored'),
+        });
+      })()
+    : null;
+
+  return (
+    <>
+      <section className="card venue-bar" aria-label={t('scanningAt')}>
+        <div>
+          <p className="hint">{t('scanningAt')}</p>
+          <p className="venue-current" data-venue-id={venue.id}>
+            {venue.name}
+          </p>
+          <p className="hint">{t('signedInAs', { name: staff.displayName })}</p>
+        </div>
+        <div className="venue-actions">
+          <button type="button" className="secondary" onClick={onChangeVenue}>
+            {t('changeVenue')}
+          </button>
+          <button type="button" className="secondary" onClick={onLogout}>
+            {t('logOut')}
+          </button>
+        </div>
+      </section>
+
+      <CameraScanner paused={result !== null || busy} onCode={onCameraCode} />
+
+      <div className="card form temperature">
+        <label>
+          {t('temperature')}
+          <input
+            name="temperatureC"
+            type="number"
+            inputMode="decimal"
+            min={30}
+            max={45}
+            step={0.1}
+            value={temperature}
+            onChange={(e) => setTemperature(e.target.value)}
+          />
+        </label>
+      </div>
+
+      <ManualEntry busy={busy} onSubmit={(code) => scan(code, 'manual')} />
+
+      {error && (
+        <p className="card error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="scan-log" role="status">
+        {lastText && <p>{lastText}</p>}
+        <p className="hint">{t('scansToday', { n: count })}</p>
+      </div>
+
+      {result && <VerdictOverlay result={result} onDismiss={dismiss} />}
+    </>
+  );
+}
