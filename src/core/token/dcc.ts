@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { TokenError } from './errors.ts';
 import { decodeBase45 } from './base45.ts';
-import { decodeCbor } from './cbor.ts';
+import { decodeCbor, Tag } from './cbor.ts';
 import { decodeCoseSign1, verifyCoseSign1 } from './cose.ts';
 import type { CoseSign1 } from './cose.ts';
 import { algorithmForKey, createTrustStore, kidForCertificate } from './keys.ts';
@@ -88,6 +88,13 @@ function plain(value: unknown, depth = 0): unknown {
     return out;
   }
   if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1));
+  // RFC 8949 §3.4.1/3.4.2: tag 0 is a date-time string, tag 1 an epoch time; DCC issuers use
+  // both for the test sample time (sc). Other tags are read through.
+  if (value instanceof Tag) {
+    if (value.tag === 0 && typeof value.value === 'string') return value.value;
+    if (value.tag === 1 && typeof value.value === 'number') return new Date(value.value * 1000).toISOString().replace('.000Z', 'Z');
+    return plain(value.value, depth + 1);
+  }
   return value;
 }
 
