@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   no_signing_key: 503,
   store_unavailable: 503,
+  store_full: 503,
+  store_read_only: 503,
   internal_error: 500,
 } as const;
 

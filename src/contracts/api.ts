@@ -204,3 +204,33 @@ export type ScanResult = Static<typeof ScanResult>;
 
 export const VerifyBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 8192 }) }, { additionalProperties: false });
 export type VerifyBody = Static<typeof VerifyBody>;
+
+// ---------------------------------------------------------------- batch sync (offline checkpoints)
+export const MAX_BATCH_EVENTS = 10_000;
+
+export const BatchScanBody = Type.Object(
+  {
+    // each event is checked against ScanBody on its own, so one bad event is rejected alone
+    events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BATCH_EVENTS, description: 'up to 10,000 scan events (ScanBody)' }),
+  },
+  { additionalProperties: false },
+);
+export type BatchScanBody = Static<typeof BatchScanBody>;
+
+export const BatchScanEventResult = Type.Object({
+  index: Type.Integer({ description: 'position of the event in the request' }),
+  eventId: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]),
+  storedAt: Type.Union([Type.String(), Type.Null()]),
+  verdict: Type.Union([Verdict, Type.Null()]),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+});
+export type BatchScanEventResult = Static<typeof BatchScanEventResult>;
+
+export const BatchScanResult = Type.Object({
+  stored: Type.Integer(),
+  duplicate: Type.Integer(),
+  rejected: Type.Integer(),
+  results: Type.Array(BatchScanEventResult),
+});
+export type BatchScanResult = Static<typeof BatchScanResult>;

@@ -18,3 +18,13 @@ export function isStoreUnavailable(e: unknown): boolean {
   const msg = typeof err?.message === 'string' ? err.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|The database connection is not open|driver has already been destroyed|Cannot use a pool after calling end/i.test(msg);
 }
+
+export type StoreFailureKind = 'full' | 'read_only' | 'unavailable';
+
+/** Which way the store failed, for a clear 503: out of space, read-only, or not answering. */
+export function storeFailureKind(e: unknown): StoreFailureKind | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_FULL' || code === '53100') return 'full';
+  if (code === '25006' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))) return 'read_only';
+  return isStoreUnavailable(e) ? 'unavailable' : null;
+}

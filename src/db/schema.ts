@@ -119,6 +119,25 @@ export interface ScanTable {
   fingerprint: string;
 }
 
+/**
+ * The event-id ledger: one row per scan event id ever stored (until retention), unpartitioned,
+ * so that an event id is stored once whatever day its scan falls on — PostgreSQL's scans
+ * table is partitioned by day and its unique keys must include the day.
+ */
+export interface ScanEventIdTable {
+  event_id: string;
+  scanned_at: number;
+}
+
+/** Progress of long, resumable jobs (the city simulator): the last unit of work committed. */
+export interface JobCheckpointTable {
+  job: string;
+  params: string; // JSON: the parameters the job was started with; a resume must match them
+  done: number;
+  total: number;
+  updated_at: number;
+}
+
 export interface RiskAreaTable {
   id: string;
   region: string;
@@ -147,6 +166,8 @@ export interface Database {
   server_secrets: ServerSecretTable;
   issued_codes: IssuedCodeTable;
   scans: ScanTable;
+  scan_event_ids: ScanEventIdTable;
+  job_checkpoints: JobCheckpointTable;
   risk_areas: RiskAreaTable;
   regions: RegionTable;
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody, ScanBody, ScanResult, Verdict, VerifyBody } from '../../contracts/api.ts';
+import { BatchScanBody, BatchScanResult, ErrorBody, ScanBody, ScanResult, Verdict, VerifyBody } from '../../contracts/api.ts';
 import type { AppDeps } from '../../deps.ts';
 import { staffGuard, staffOf } from '../auth/guard.ts';
-import { recordScan, verdictFor } from './service.ts';
+import { recordScan, recordScanBatch, verdictFor } from './service.ts';
 import type { ScanWriter } from './writer.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 503: ErrorBody };
+
+/** 10,000 events of up to ~1.5 kB each; the rest of the API keeps the 1 MB limit. */
+export const BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The checkpoint audience: /api/checkpoint/*, staff session with a scanning role. */
 export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { scanWriter: ScanWriter }): Promise<void> {
@@ -25,6 +28,23 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, { now: deps.clock.now(), keys: deps.keys });
       return reply.code(result.status === 'stored' ? 201 : 200).send(result);
     },
+  );
+
+  app.post<{ Body: BatchScanBody }>(
+    '/scans/batch',
+    {
+      bodyLimit: BATCH_BODY_LIMIT,
+      schema: {
+        tags: ['checkpoint'],
+        summary: 'Sync up to 10,000 scans queued offline; answered per event (stored / duplicate / rejected with the reason). Idempotent by eventId.',
+        description:
+          'Each event is validated as POST /scans would validate it and answered on its own. The valid events are written in one ' +
+          'transaction and acknowledged after it commits; if the store fails, the answer is 503 and none of the batch is stored.',
+        body: BatchScanBody,
+        response: { 200: BatchScanResult, ...errors },
+      },
+    },
+    async (req) => recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, { now: deps.clock.now(), keys: deps.keys }),
   );
 
   app.post<{ Body: VerifyBody }>(

@@ -3,14 +3,16 @@
 // attempt is part of the movement record and of the venue's compliance counts.
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ScanBody, ScanResult, Verdict } from '../../contracts/api.ts';
+import { FormatRegistry } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ScanBody, type BatchScanEventResult, type BatchScanResult, type ScanResult, type Verdict } from '../../contracts/api.ts';
 import { decodeHealthCode, isTokenError, type HealthCodeClaims } from '../../core/token/index.ts';
-import type { Database, ScanTable } from '../../db/schema.ts';
+import type { Database, ScanTable, VenueTable } from '../../db/schema.ts';
 import { DomainError } from '../../errors.ts';
 import type { KeyRing } from '../keys/service.ts';
 import type { Staff } from '../staff/service.ts';
 import { findVenue, isStaffOfVenue } from '../venues/repository.ts';
-import type { ScanWriter } from './writer.ts';
+import type { ScanWriter, WriteOutcome } from './writer.ts';
 
 /** A checkpoint clock may run a little fast; a scan further in the future is refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -50,13 +52,28 @@ function fingerprint(body: ScanBody, scannedAt: number): string {
     .digest('hex');
 }
 
-export async function recordScan(
-  db: Kysely<Database>,
-  writer: ScanWriter,
-  operator: Staff,
-  body: ScanBody,
-  ctx: { now: Date; keys: KeyRing },
-): Promise<ScanResult> {
+export interface ScanContext {
+  now: Date;
+  keys: KeyRing;
+}
+
+/** Per-request memo of venue look-ups (a batch names few venues many times). */
+interface VenueMemo {
+  venue: Map<string, VenueTable | null>;
+  operates: Map<string, boolean>;
+}
+
+function newMemo(): VenueMemo {
+  return { venue: new Map(), operates: new Map() };
+}
+
+interface PreparedScan {
+  row: ScanTable;
+  claims: HealthCodeClaims | null;
+}
+
+/** Validates one scan and builds its row; bad input throws a DomainError and changes nothing. */
+async function prepareScan(db: Kysely<Database>, operator: Staff, body: ScanBody, ctx: ScanContext, memo: VenueMemo): Promise<PreparedScan> {
   const scannedAt = Date.parse(body.scannedAt);
   if (Number.isNaN(scannedAt)) throw new DomainError('invalid_date', `scannedAt ${JSON.stringify(body.scannedAt)} is not a date-time`);
   if (scannedAt > ctx.now.getTime() + MAX_FUTURE_SKEW_MS) {
@@ -65,24 +82,26 @@ export async function recordScan(
   if (scannedAt < ctx.now.getTime() - RETENTION_DAYS * 86_400_000) {
     throw new DomainError('invalid_date', `scannedAt ${body.scannedAt} is older than the ${RETENTION_DAYS}-day retention period`);
   }
-  const venue = await findVenue(db, body.venueId);
-  if (!venue) throw new DomainError('unknown_venue', `no venue or checkpoint has id ${JSON.stringify(body.venueId)}`);
-  if (!(await isStaffOfVenue(db, operator.id, venue.id))) {
-    throw new DomainError('forbidden', `account ${operator.username} does not operate venue ${venue.id}`);
+  let venue = memo.venue.get(body.venueId);
+  if (venue === undefined) {
+    venue = (await findVenue(db, body.venueId)) ?? null;
+    memo.venue.set(body.venueId, venue);
   }
+  if (!venue) throw new DomainError('unknown_venue', `no venue or checkpoint has id ${JSON.stringify(body.venueId)}`);
+  let operates = memo.operates.get(venue.id);
+  if (operates === undefined) {
+    operates = await isStaffOfVenue(db, operator.id, venue.id);
+    memo.operates.set(venue.id, operates);
+  }
+  if (!operates) throw new DomainError('forbidden', `account ${operator.username} does not operate venue ${venue.id}`);
   // An offline checkpoint verified the code when it scanned it; judge it at that moment.
   const at = body.mode === 'offline_sync' ? new Date(scannedAt) : ctx.now;
   const { verdict, claims } = verdictFor(body.code, ctx.keys, at);
-  let holderId: string | null = null;
-  if (claims) {
-    const issued = await db.selectFrom('issued_codes').select('holder_id').where('code_id', '=', claims.codeId).executeTakeFirst();
-    holderId = issued?.holder_id ?? null;
-  }
   const row: ScanTable = {
     event_id: body.eventId.toLowerCase(),
     venue_id: venue.id,
     operator_id: operator.id,
-    holder_id: holderId,
+    holder_id: null,
     code_id: claims?.codeId ?? null,
     scanned_at: scannedAt,
     received_at: ctx.now.getTime(),
@@ -95,7 +114,25 @@ export async function recordScan(
     verdict: JSON.stringify(verdict),
     fingerprint: fingerprint(body, scannedAt),
   };
-  const outcome = await writer.write(row);
+  return { row, claims };
+}
+
+/** Fills holder_id from issued_codes for the scans of genuine codes (one query per 1000 codes). */
+async function resolveHolders(db: Kysely<Database>, prepared: PreparedScan[]): Promise<void> {
+  const codeIds = [...new Set(prepared.flatMap((p) => (p.claims ? [p.claims.codeId] : [])))];
+  const holderOf = new Map<string, string>();
+  for (let i = 0; i < codeIds.length; i += 1000) {
+    const rows = await db.selectFrom('issued_codes').select(['code_id', 'holder_id']).where('code_id', 'in', codeIds.slice(i, i + 1000)).execute();
+    for (const r of rows) holderOf.set(r.code_id, r.holder_id);
+  }
+  for (const p of prepared) if (p.claims) p.row.holder_id = holderOf.get(p.claims.codeId) ?? null;
+}
+
+/** The answer for a written scan; the same id with other content is event_id_reused. */
+function answer(row: ScanTable, outcome: WriteOutcome): ScanResult {
+  if (outcome.status === 'purged') {
+    throw new DomainError('event_id_reused', `event id ${row.event_id} was used for a scan that has since been purged by retention`);
+  }
   if (outcome.status === 'duplicate' && outcome.row.fingerprint !== row.fingerprint) {
     throw new DomainError('event_id_reused', `event id ${row.event_id} was already used for a different scan`);
   }
@@ -105,4 +142,68 @@ export async function recordScan(
     storedAt: new Date(outcome.row.received_at).toISOString(),
     verdict: JSON.parse(outcome.row.verdict) as Verdict,
   };
+}
+
+export async function recordScan(db: Kysely<Database>, writer: ScanWriter, operator: Staff, body: ScanBody, ctx: ScanContext): Promise<ScanResult> {
+  const prepared = await prepareScan(db, operator, body, ctx, newMemo());
+  await resolveHolders(db, [prepared]);
+  return answer(prepared.row, await writer.write(prepared.row));
+}
+
+// Batch events are checked one by one against the single-scan schema (TypeBox's compiler;
+// the uuid format as Fastify's ajv-formats defines it).
+if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (v) => /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(v));
+const scanBodyCheck = TypeCompiler.Compile(ScanBody);
+
+function schemaError(event: unknown): DomainError {
+  const first = scanBodyCheck.Errors(event).First();
+  const where = first?.path ? `${first.path}: ` : '';
+  return new DomainError('invalid_request', `${where}${first?.message ?? 'not a scan event'}`);
+}
+
+/** Events verified between two yields to the event loop, so a 10,000-event batch does not stall single scans. */
+const VERIFY_SLICE = 250;
+
+/**
+ * A checkpoint's offline queue: every event is validated as a single scan would be and
+ * answered on its own (stored / duplicate / rejected with the error a single scan would get).
+ * The valid ones are written in one transaction: a store failure rejects the whole request
+ * (503) and stores none of it, so a retry of the same batch is always safe.
+ */
+export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, operator: Staff, events: unknown[], ctx: ScanContext): Promise<BatchScanResult> {
+  const memo = newMemo();
+  const results: BatchScanEventResult[] = new Array(events.length);
+  const prepared: { index: number; p: PreparedScan }[] = [];
+  const reject = (index: number, eventId: string | null, e: DomainError) => {
+    results[index] = { index, eventId, status: 'rejected', storedAt: null, verdict: null, error: { code: e.code, message: e.message } };
+  };
+  for (let i = 0; i < events.length; i++) {
+    if (i > 0 && i % VERIFY_SLICE === 0) await new Promise((r) => setImmediate(r));
+    const event = events[i];
+    const rawId = (event as { eventId?: unknown } | null)?.eventId;
+    const eventId = typeof rawId === 'string' ? rawId.toLowerCase() : null;
+    if (!scanBodyCheck.Check(event)) {
+      reject(i, eventId, schemaError(event));
+      continue;
+    }
+    try {
+      prepared.push({ index: i, p: await prepareScan(db, operator, event, ctx, memo) });
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      reject(i, eventId, e);
+    }
+  }
+  await resolveHolders(db, prepared.map((x) => x.p));
+  const outcomes = prepared.length ? await writer.writeBatch(prepared.map((x) => x.p.row)) : [];
+  prepared.forEach(({ index, p }, k) => {
+    try {
+      const r = answer(p.row, outcomes[k]!);
+      results[index] = { index, eventId: r.eventId, status: r.status, storedAt: r.storedAt, verdict: r.verdict, error: null };
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      reject(index, p.row.event_id, e);
+    }
+  });
+  const count = (s: BatchScanEventResult['status']) => results.filter((r) => r.status === s).length;
+  return { stored: count('stored'), duplicate: count('duplicate'), rejected: count('rejected'), results };
 }
