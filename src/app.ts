@@ -8,11 +8,13 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { isStoreUnavailable } from './db/errors.ts';
+import { storeFailureKind } from './db/errors.ts';
 import type { AppDeps } from './deps.ts';
 import { DomainError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { holderRoutes } from './features/holders/routes.ts';
 import { publicRoutes } from './features/public/routes.ts';
+import { Metrics } from './features/ops/metrics.ts';
+import { notReady, ReadinessCheck } from './features/ops/readiness.ts';
 import { checkpointRoutes } from './features/scans/routes.ts';
 import { ScanWriter } from './features/scans/writer.ts';
 import { staffRoutes } from './features/staff/routes.ts';
@@ -49,7 +51,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
   });
-  const scanWriter = new ScanWriter(deps.store.db);
+  const metrics = new Metrics();
+  const scanWriter = new ScanWriter(deps.store.db, 2000, metrics.writerObserver());
+  metrics.watchQueues(scanWriter, deps.store);
+  const readiness = new ReadinessCheck(deps.store, scanWriter);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
@@ -58,9 +63,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err.validation) {
       return reply.code(400).send(errorBody('invalid_request', err.message));
     }
-    if (isStoreUnavailable(err)) {
-      req.log.error({ err }, 'store unavailable');
-      return reply.code(503).header('retry-after', '5').send(errorBody('store_unavailable', 'the data store is unavailable; retry shortly'));
+    const storeFailure = storeFailureKind(err);
+    if (storeFailure) {
+      // full / read-only / unavailable: nothing was written (one transaction per batch); retry later
+      req.log.error({ err, storeFailure }, 'store failure');
+      const r = notReady(storeFailure);
+      if (!r.ready) return reply.code(503).header('retry-after', '5').send(errorBody(r.code, `${r.message}; nothing was stored, retry shortly`));
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       const code = frameworkCode(err);
@@ -77,6 +85,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 
   await app.register(cookie);
@@ -111,18 +125,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
-    try {
-      await deps.store.ping();
-      return { status: 'ready' };
-    } catch (err) {
-      req.log.warn({ err }, 'not ready');
-      return reply.code(503).header('retry-after', '5').send(errorBody('store_unavailable', 'the data store does not answer'));
-    }
+    const r = await readiness.run();
+    if (r.ready) return { status: 'ready' };
+    req.log.warn({ code: r.code }, `not ready: ${r.message}`);
+    return reply.code(503).header('retry-after', '5').send(errorBody(r.code, r.message));
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   await app.register(async (a) => holderRoutes(a, deps), { prefix: '/api/holder' });
   await app.register(async (a) => staffRoutes(a, deps), { prefix: '/api/staff' });
-  await app.register(async (a) => checkpointRoutes(a, { ...deps, scanWriter }), { prefix: '/api/checkpoint' });
+  await app.register(async (a) => checkpointRoutes(a, { ...deps, scanWriter, metrics }), { prefix: '/api/checkpoint' });
   await app.register(async (a) => publicRoutes(a, deps), { prefix: '/api/public' });
 
   if (deps.webRoot && fs.existsSync(deps.webRoot)) {

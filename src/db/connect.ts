@@ -13,6 +13,10 @@ export interface Store {
   readonly dialect: Dialect;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
+  /** SQLite: bytes the database can still grow by (the disk's free space, or max_page_count) */
+  capacity?(): { freeBytes: number };
+  /** PostgreSQL: the connection pool's state, for /metrics */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -21,7 +25,14 @@ pg.types.setTypeParser(20, (v) => Number(v));
 // numeric → number (temperatures)
 pg.types.setTypeParser(1700, (v) => Number(v));
 
-export function openStore(url: string): Store {
+export interface StoreOptions {
+  /** PostgreSQL: connections in the pool (default 10) */
+  poolMax?: number;
+  /** SQLite: how long a write waits for another connection's lock before SQLITE_BUSY (default 5000 ms) */
+  busyTimeoutMs?: number;
+}
+
+export function openStore(url: string, opts: StoreOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -30,7 +41,7 @@ export function openStore(url: string): Store {
     // FULL: a commit is on disk before it is acknowledged (scans are acknowledged only when durable).
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return {
       db,
@@ -38,18 +49,36 @@ export function openStore(url: string): Store {
       async ping() {
         await sql`select 1`.execute(db);
       },
+      capacity() {
+        const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+        const pages = sqlite.pragma('page_count', { simple: true }) as number;
+        const maxPages = sqlite.pragma('max_page_count', { simple: true }) as number;
+        const freePages = sqlite.pragma('freelist_count', { simple: true }) as number;
+        let freeBytes = (maxPages - pages + freePages) * pageSize;
+        if (file !== ':memory:') {
+          const st = fs.statfsSync(path.dirname(path.resolve(file)));
+          freeBytes = Math.min(freeBytes, st.bavail * st.bsize + freePages * pageSize);
+        }
+        return { freeBytes };
+      },
       async close() {
         await db.destroy();
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolMax ?? 10 });
+  // An idle pooled connection that the server ends (restart, failover, pg_terminate_backend)
+  // is dropped from the pool; without this listener the error would end the process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     dialect: 'postgres',
     async ping() {
       await sql`select 1`.execute(db);
+    },
+    poolStats() {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
     async close() {
       await db.destroy();

@@ -16,7 +16,7 @@ export function isStoreUnavailable(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown } | null;
   if (typeof err?.code === 'string' && (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith('SQLITE_IOERR'))) return true;
   const msg = typeof err?.message === 'string' ? err.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|The database connection is not open|driver has already been destroyed|Cannot use a pool after calling end/i.test(msg);
+  return /Connection terminated|timeout exceeded when trying to connect|is not currently accepting connections|The database connection is not open|driver has already been destroyed|Cannot use a pool after calling end/i.test(msg);
 }
 
 export type StoreFailureKind = 'full' | 'read_only' | 'unavailable';

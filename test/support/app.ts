@@ -40,10 +40,12 @@ export interface TestAppOptions {
   now?: string;
   config?: Partial<Config>;
   webRoot?: string | null;
+  /** a store made by the test (e.g. a SQLite file with its own options) instead of a fresh one */
+  testStore?: TestStore;
 }
 
 export async function makeTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const testStore = await createTestStore(opts.dialect ?? 'sqlite');
+  const testStore = opts.testStore ?? (await createTestStore(opts.dialect ?? 'sqlite'));
   const { db } = testStore.store;
   const clock = new ManualClock(opts.now ?? T0);
   const config: Config = Object.freeze({ ...loadConfig({ HEALTHCODE_DATA_DIR: '/nonexistent' }), ...opts.config });

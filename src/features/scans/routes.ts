@@ -3,6 +3,7 @@ import { BatchScanBody, BatchScanResult, ErrorBody, ScanBody, ScanResult, Verdic
 import type { AppDeps } from '../../deps.ts';
 import { staffGuard, staffOf } from '../auth/guard.ts';
 import { recordScan, recordScanBatch, verdictFor } from './service.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { ScanWriter } from './writer.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 503: ErrorBody };
@@ -11,7 +12,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 export const BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The checkpoint audience: /api/checkpoint/*, staff session with a scanning role. */
-export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { scanWriter: ScanWriter }): Promise<void> {
+export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { scanWriter: ScanWriter; metrics?: Metrics }): Promise<void> {
   app.addHook('preHandler', staffGuard(deps, ['checkpoint_operator', 'venue_manager']));
 
   app.post<{ Body: ScanBody }>(
@@ -44,7 +45,11 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
         response: { 200: BatchScanResult, ...errors },
       },
     },
-    async (req) => recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, { now: deps.clock.now(), keys: deps.keys }),
+    async (req) => {
+      const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, { now: deps.clock.now(), keys: deps.keys });
+      if (result.rejected) deps.metrics?.scansIngested.inc({ status: 'rejected' }, result.rejected);
+      return result;
+    },
   );
 
   app.post<{ Body: VerifyBody }>(

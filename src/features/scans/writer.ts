@@ -20,7 +20,7 @@ export type WriteOutcome =
 /** What the writer reports, for /metrics; all optional. */
 export interface WriterObserver {
   batch?(rows: number, seconds: number): void;
-  outcome?(status: WriteOutcome['status']): void;
+  outcome?(status: WriteOutcome['status'], row: ScanTable | null): void;
   failure?(kind: StoreFailureKind | 'other'): void;
 }
 
@@ -129,7 +129,7 @@ export class ScanWriter {
       }
       this.lastFailure = null;
       this.observer.batch?.(rows.length, (performance.now() - started) / 1000);
-      for (const o of outcomes) this.observer.outcome?.(o.status);
+      for (const o of outcomes) this.observer.outcome?.(o.status, o.row);
       return outcomes;
     } catch (e) {
       const kind = storeFailureKind(e);
