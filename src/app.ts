@@ -13,6 +13,7 @@ import type { AppDeps } from './deps.ts';
 import { DomainError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { holderRoutes } from './features/holders/routes.ts';
 import { publicRoutes } from './features/public/routes.ts';
+import { rulesRoutes } from './features/rules/routes.ts';
 import { Metrics } from './features/ops/metrics.ts';
 import { notReady, ReadinessCheck } from './features/ops/readiness.ts';
 import { checkpointRoutes } from './features/scans/routes.ts';
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (a) => staffRoutes(a, deps), { prefix: '/api/staff' });
   await app.register(async (a) => checkpointRoutes(a, { ...deps, scanWriter, metrics }), { prefix: '/api/checkpoint' });
   await app.register(async (a) => publicRoutes(a, deps), { prefix: '/api/public' });
+  await app.register(async (a) => rulesRoutes(a, deps), { prefix: '/api/public/rules' });
 
   if (deps.webRoot && fs.existsSync(deps.webRoot)) {
     await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', index: ['index.html'], wildcard: true });

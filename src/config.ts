@@ -22,6 +22,8 @@ export interface Config {
   /** seed the demo city when the store is empty at start */
   readonly seedDemo: boolean;
   readonly publicUrl: string | null;
+  /** seconds between scheduler ticks (due transitions, rule changes); 0 turns it off */
+  readonly schedulerSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -92,5 +94,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel,
     seedDemo: bool(env, 'HEALTHCODE_SEED_DEMO', true),
     publicUrl,
+    schedulerSeconds: int(env, 'HEALTHCODE_SCHEDULER_SECONDS', 60, 0, 86_400),
   });
 }

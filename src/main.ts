@@ -3,12 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { FOUNDATION_RULESET } from './core/rules/ruleset.ts';
 import { openStore, type Store } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { AppDeps } from './deps.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './features/demo/seed.ts';
 import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.ts';
+import { loadRuleBook } from './features/rules/book.ts';
+import { startScheduler } from './features/status/scheduler.ts';
 import { cryptoRandom, systemClock } from './support/clock.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +28,7 @@ export async function serve(config: Config, log: (line: string) => void = consol
   if (created) log(`created signing key ${kid} for ${config.region}`);
   const keys = (await loadKeyRing(store.db))!;
   const idHashKey = await ensureIdHashKey(store.db, cryptoRandom, now);
+  const rules = await loadRuleBook(store.db, now);
 
   let seeded = false;
   if (config.seedDemo) {
@@ -36,7 +38,7 @@ export async function serve(config: Config, log: (line: string) => void = consol
       const s = await seedDemo(
         store.db,
         { holders: 200, seed: 1, scansPerHolder: 3 },
-        { now, random: cryptoRandom, keys, ruleset: FOUNDATION_RULESET, idHashKey, timeZone: config.defaultTimeZone, liveCodeMinutes: config.liveCodeMinutes },
+        { now, random: cryptoRandom, keys, rules, idHashKey, timeZone: config.defaultTimeZone, liveCodeMinutes: config.liveCodeMinutes },
       );
       log(`seeded ${s.holdersCreated} holders, ${s.venues} venues, ${s.scansStored} scans`);
       seeded = true;
@@ -50,12 +52,15 @@ export async function serve(config: Config, log: (line: string) => void = consol
     random: cryptoRandom,
     keys,
     idHashKey,
-    ruleset: FOUNDATION_RULESET,
+    rules,
     logger: { level: config.logLevel },
     webRoot: path.join(REPO_ROOT, 'dist', 'web'),
   };
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
+  // time-driven transitions and rule changes, without anyone asking
+  const scheduler = startScheduler({ db: store.db, rules, clock: systemClock, random: cryptoRandom, log: app.log }, config.schedulerSeconds * 1000);
+  void scheduler.tick();
   const base = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
   log('');
   log(`healthcode is running on ${store.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`);
@@ -72,6 +77,7 @@ export async function serve(config: Config, log: (line: string) => void = consol
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      await scheduler.stop();
       await app.close(); // stops accepting, drains in-flight requests, flushes queued scans
       await store.close();
     })());

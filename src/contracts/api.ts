@@ -86,12 +86,35 @@ export const DeclarationBody = Type.Object(
 );
 export type DeclarationBody = Static<typeof DeclarationBody>;
 
+export const LocalText = Type.Object({ en: Type.String(), 'zh-CN': Type.String() });
+
+export const Requirement = Type.Object({
+  kind: Type.Union([
+    Type.Literal('elapsed'),
+    Type.Literal('checkIns'),
+    Type.Literal('negativePcrs'),
+    Type.Literal('discharged'),
+    Type.Literal('checkInToday'),
+  ]),
+  text: LocalText,
+  due: Type.Union([Type.String(), Type.Null()], { description: 'earliest moment it can be met; null when it depends on results not yet known' }),
+  done: Type.Boolean(),
+  have: Type.Optional(Type.Integer()),
+  need: Type.Optional(Type.Integer()),
+});
+
 export const Reason = Type.Object({
   ruleId: Type.String(),
   colour: Colour,
-  text: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }),
-  since: Type.String(),
+  text: LocalText,
+  since: Type.String({ description: 'when this cause took effect' }),
+  periodStart: Type.String({ description: 'when its period counts from' }),
   facts: Type.Array(Type.Object({ kind: Type.String(), id: Type.String(), summary: Type.String() })),
+  wayToGreen: Type.Array(
+    Type.Object({ requirements: Type.Array(Requirement), due: Type.Union([Type.String(), Type.Null()]) }),
+    { description: 'any one option, fully met, ends this cause' },
+  ),
+  until: Type.Union([Type.String(), Type.Null()], { description: 'earliest possible end of this cause' }),
 });
 export type Reason = Static<typeof Reason>;
 

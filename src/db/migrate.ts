@@ -3,10 +3,12 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_rules_lifecycle.ts';
 import * as m0003 from './migrations/0003_scan_partitions.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_rules_lifecycle': m0002,
   '0003_scan_partitions': m0003,
 };
 

@@ -154,6 +154,95 @@ export interface RegionTable {
   name_zh: string;
 }
 
+export interface RulesetTable {
+  version: string;
+  /** the published JSON document */
+  document: string;
+  effective_from: number;
+  published_at: number;
+  /** 1 when published with less than the required notice */
+  emergency: number;
+  published_by: string;
+}
+
+export interface CheckInTable {
+  id: string;
+  holder_id: string;
+  at: number;
+  /** the calendar date in the holder's time zone: one check-in per date counts */
+  local_date: string;
+  temperature_c: number | null;
+}
+
+export interface LabResultTable {
+  id: string;
+  holder_id: string;
+  kind: 'pcr' | 'antigen';
+  result: 'positive' | 'negative';
+  sampled_at: number;
+  reported_at: number;
+  verified: number;
+  lab: string;
+  source: string;
+  created_at: number;
+}
+
+export interface ExposureTable {
+  id: string;
+  holder_id: string;
+  kind: 'close' | 'secondary';
+  last_exposure_at: number;
+  notified_at: number;
+  venue_id: string;
+  venue_name: string;
+  minutes: number;
+  /** the tracing run that found it; never shown to the holder (it would identify the case) */
+  source_ref: string | null;
+}
+
+export interface DischargeTable {
+  id: string;
+  holder_id: string;
+  at: number;
+  official_id: string;
+  reason: string;
+}
+
+export interface HolderStatusTable {
+  holder_id: string;
+  colour: 'green' | 'yellow' | 'red' | 'grey';
+  colour_since: number;
+  assessment_id: string;
+  assessment_version: number;
+  ruleset_version: string;
+  /** what the colour rests on (rule ids and fact ids): a change here is worth a new assessment */
+  reason_key: string;
+  valid_until: number;
+  updated_at: number;
+}
+
+export interface StatusEventTable {
+  id: string;
+  holder_id: string;
+  at: number;
+  from_colour: string | null;
+  to_colour: string;
+  cause_kind: string;
+  cause_ref: string | null;
+  ruleset_version: string;
+  assessment_id: string;
+  /** orders a holder's events (the assessment's version) */
+  assessment_version: number;
+  /** JSON: the reasons in force after the change */
+  reasons: string;
+}
+
+export interface JobStateTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
   holders: HolderTable;
   sessions: SessionTable;
@@ -170,5 +259,13 @@ export interface Database {
   job_checkpoints: JobCheckpointTable;
   risk_areas: RiskAreaTable;
   regions: RegionTable;
+  rulesets: RulesetTable;
+  check_ins: CheckInTable;
+  lab_results: LabResultTable;
+  exposures: ExposureTable;
+  discharges: DischargeTable;
+  holder_status: HolderStatusTable;
+  status_events: StatusEventTable;
+  jobs_state: JobStateTable;
 }
 

@@ -4,13 +4,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { RegisterBody } from '../../src/contracts/api.ts';
-import { FOUNDATION_RULESET } from '../../src/core/rules/ruleset.ts';
 import { generateSigningKey, type SigningKey } from '../../src/core/token/index.ts';
 import type { Dialect } from '../../src/db/connect.ts';
 import type { AppDeps } from '../../src/deps.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { DEMO_REGIONS } from '../../src/features/demo/city.ts';
 import { keyRingFrom } from '../../src/features/keys/service.ts';
+import { loadRuleBook } from '../../src/features/rules/book.ts';
 import { insertStaff } from '../../src/features/staff/repository.ts';
 import { ManualClock, cryptoRandom } from '../../src/support/clock.ts';
 import { createTestStore, type TestStore } from './db.ts';
@@ -56,7 +56,7 @@ export async function makeTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
     random: cryptoRandom,
     keys: keyRingFrom(signingKey, config.region),
     idHashKey: Buffer.alloc(32, 7),
-    ruleset: FOUNDATION_RULESET,
+    rules: await loadRuleBook(db, clock.now()),
     logger: false,
     webRoot: opts.webRoot ?? null,
   };

@@ -1,22 +1,49 @@
-// Gathers a holder's facts, runs the pure rules, and records the assessment with the facts it
-// read and the reasons it gave.
+// Assessing holders: gather facts → the pure rules → record the assessment (the facts it read,
+// the reasons it gave, the ruleset version), keep the holder's status row current, and write a
+// history event with its cause whenever the colour changes. Nothing changes a colour silently.
+import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AssessmentView } from '../../contracts/api.ts';
 import { evaluate } from '../../core/rules/evaluate.ts';
-import type { Ruleset } from '../../core/rules/ruleset.ts';
 import type { Assessment, Facts, Reason } from '../../core/rules/types.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import { DAY_MS } from '../../core/time/zones.ts';
-import type { AssessmentTable, Database } from '../../db/schema.ts';
+import type { AssessmentTable, Database, HolderStatusTable } from '../../db/schema.ts';
 import type { Random } from '../../support/clock.ts';
-import { recentDeclarations } from '../declarations/service.ts';
 import type { Holder } from '../holders/model.ts';
-import { riskAreasSince } from '../risk-areas/repository.ts';
-import { insertAssessment, latestAssessment } from './repository.ts';
+import type { RuleBook } from '../rules/book.ts';
+import { gatherFactsBulk } from './facts.ts';
+import { findAssessment, insertAssessment, insertStatusEvent, latestAssessment, statusOf, touchStatus, upsertStatus } from './repository.ts';
+
+export const CAUSE_KINDS = [
+  'registration',
+  'declaration',
+  'check_in',
+  'lab_result',
+  'trace_result',
+  'risk_area',
+  'time',
+  'rule_change',
+  'override',
+  'discharge',
+] as const;
+export type CauseKind = (typeof CAUSE_KINDS)[number];
+
+export interface ChangeCause {
+  kind: CauseKind;
+  /** the fact, ruleset version or decision behind it */
+  ref?: string | null;
+}
+
+export interface AssessContext {
+  rules: RuleBook;
+  now: Date;
+  random: Random;
+}
 
 export interface StoredAssessment {
   id: string;
   holderId: string;
+  version: number;
   colour: AssessmentTable['colour'];
   reasons: Reason[];
   rulesetVersion: string;
@@ -28,6 +55,7 @@ function rowToAssessment(row: AssessmentTable): StoredAssessment {
   return {
     id: row.id,
     holderId: row.holder_id,
+    version: row.version,
     colour: row.colour,
     reasons: JSON.parse(row.reasons) as Reason[],
     rulesetVersion: row.ruleset_version,
@@ -40,66 +68,177 @@ export function presentAssessment(a: StoredAssessment): AssessmentView {
   return {
     id: a.id,
     colour: a.colour,
-    reasons: a.reasons.map(({ ruleId, colour, text, since, facts }) => ({ ruleId, colour, text, since, facts })),
+    reasons: a.reasons,
     rulesetVersion: a.rulesetVersion,
     assessedAt: a.assessedAt.toISOString(),
     validUntil: a.validUntil.toISOString(),
   };
 }
 
-export async function gatherFacts(db: Kysely<Database>, holder: Holder, ruleset: Ruleset, now: Date): Promise<Facts> {
-  const p = ruleset.parameters;
-  // a declaration can matter for as long as its longest consequence: a stay up to the lookback
-  // window before it, plus the yellow period after the stay
-  const horizon = new Date(now.getTime() - (p.highRiskLookbackDays + p.yellowDays + 1) * DAY_MS);
-  const [declarations, riskAreas] = await Promise.all([
-    recentDeclarations(db, holder.id, horizon),
-    riskAreasSince(db, new Date(horizon.getTime() - p.highRiskLookbackDays * DAY_MS)),
-  ]);
-  return { holder: { id: holder.id, timeZone: holder.timeZone }, declarations, riskAreas };
+/**
+ * What an assessment says, as a key: equal keys mean nothing a holder could see has changed.
+ * The ruleset version is left out on purpose: a rule change that changes nothing for a holder
+ * marks their status as confirmed under the new version without recording a copy.
+ */
+function contentKey(a: Assessment): string {
+  return crypto.createHash('sha256').update(JSON.stringify([a.colour, a.reasons])).digest('hex');
 }
 
-export async function assessHolder(
+export interface Outcome {
+  holderId: string;
+  assessmentId: string;
+  colour: AssessmentTable['colour'];
+  previousColour: AssessmentTable['colour'] | null;
+  /** a new assessment was recorded */
+  recorded: boolean;
+  /** when time alone may change it (kept on the status row; an unchanged outcome only moves this) */
+  validUntil: number;
+  /** the row written, when recorded */
+  row?: AssessmentTable;
+}
+
+interface Plan {
+  holderId: string;
+  facts: Facts;
+  assessment: Assessment;
+  key: string;
+  status: HolderStatusTable | undefined;
+}
+
+async function writePlan(trx: Kysely<Database>, plan: Plan, cause: ChangeCause, ctx: AssessContext): Promise<Outcome> {
+  const { status, assessment: a } = plan;
+  const now = ctx.now.getTime();
+  if (status && status.reason_key === plan.key) {
+    if (status.valid_until !== a.validUntil.getTime() || status.ruleset_version !== a.rulesetVersion) {
+      await touchStatus(trx, plan.holderId, { validUntil: a.validUntil.getTime(), rulesetVersion: a.rulesetVersion }, now);
+    }
+    return {
+      holderId: plan.holderId,
+      assessmentId: status.assessment_id,
+      colour: status.colour,
+      previousColour: status.colour,
+      recorded: false,
+      validUntil: a.validUntil.getTime(),
+    };
+  }
+  const previousVersion = status?.assessment_version ?? (await latestAssessment(trx, plan.holderId))?.version ?? 0;
+  const row: AssessmentTable = {
+    id: ctx.random.uuid(),
+    holder_id: plan.holderId,
+    version: previousVersion + 1,
+    colour: a.colour,
+    reasons: JSON.stringify(a.reasons),
+    facts: JSON.stringify(plan.facts),
+    ruleset_version: a.rulesetVersion,
+    assessed_at: a.assessedAt.getTime(),
+    valid_until: a.validUntil.getTime(),
+  };
+  await insertAssessment(trx, row);
+  const colourChanged = !status || status.colour !== a.colour;
+  await upsertStatus(trx, {
+    holder_id: plan.holderId,
+    colour: a.colour,
+    colour_since: colourChanged ? now : status.colour_since,
+    assessment_id: row.id,
+    assessment_version: row.version,
+    ruleset_version: a.rulesetVersion,
+    reason_key: plan.key,
+    valid_until: row.valid_until,
+    updated_at: now,
+  });
+  if (colourChanged) {
+    await insertStatusEvent(trx, {
+      id: ctx.random.uuid(),
+      holder_id: plan.holderId,
+      at: now,
+      from_colour: status?.colour ?? null,
+      to_colour: a.colour,
+      cause_kind: cause.kind,
+      cause_ref: cause.ref ?? null,
+      ruleset_version: a.rulesetVersion,
+      assessment_id: row.id,
+      assessment_version: row.version,
+      reasons: row.reasons,
+    });
+  }
+  return { holderId: plan.holderId, assessmentId: row.id, colour: a.colour, previousColour: status?.colour ?? null, recorded: true, row, validUntil: row.valid_until };
+}
+
+async function plan(
   db: Kysely<Database>,
-  holder: Holder,
-  ctx: { ruleset: Ruleset; now: Date; random: Random },
-): Promise<StoredAssessment> {
-  const facts = await gatherFacts(db, holder, ctx.ruleset, ctx.now);
-  const a = evaluate(facts, ctx.ruleset, ctx.now);
+  holders: readonly Pick<Holder, 'id' | 'timeZone' | 'dateOfBirth'>[],
+  ctx: AssessContext,
+): Promise<Plan[]> {
+  const ruleset = ctx.rules.inForce(ctx.now);
+  const [facts, statuses] = await Promise.all([gatherFactsBulk(db, holders, ruleset, ctx.now), statusOf(db, holders.map((h) => h.id))]);
+  const byHolder = new Map(statuses.map((s) => [s.holder_id, s]));
+  return holders.map((h) => {
+    const f = facts.get(h.id)!;
+    const a = evaluate(f, ruleset, ctx.now);
+    return { holderId: h.id, facts: f, assessment: a, key: contentKey(a), status: byHolder.get(h.id) };
+  });
+}
+
+/**
+ * Re-assesses a batch of holders in one transaction. Safe to repeat: an unchanged outcome
+ * records nothing new. A concurrent re-assessment of the same holder makes the batch retry
+ * holder by holder.
+ */
+export async function reassessMany(
+  db: Kysely<Database>,
+  holders: readonly Pick<Holder, 'id' | 'timeZone' | 'dateOfBirth'>[],
+  ctx: AssessContext,
+  cause: ChangeCause,
+): Promise<Outcome[]> {
+  const plans = await plan(db, holders, ctx);
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const out: Outcome[] = [];
+      for (const p of plans) out.push(await writePlan(trx, p, cause, ctx));
+      return out;
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e) || holders.length === 0) throw e;
+  }
+  const out: Outcome[] = [];
+  for (const h of holders) out.push(await reassessOne(db, h, ctx, cause));
+  return out;
+}
+
+async function reassessOne(
+  db: Kysely<Database>,
+  holder: Pick<Holder, 'id' | 'timeZone' | 'dateOfBirth'>,
+  ctx: AssessContext,
+  cause: ChangeCause,
+): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
-    const previous = await latestAssessment(db, holder.id);
-    const row = assessmentRow(holder, a, facts, (previous?.version ?? 0) + 1, ctx.random);
+    const [p] = await plan(db, [holder], ctx);
     try {
-      await insertAssessment(db, row);
-      return rowToAssessment(row);
+      return await db.transaction().execute((trx) => writePlan(trx, p!, cause, ctx));
     } catch (e) {
-      // another request assessed the same holder at the same moment: take the next version
       if (!isUniqueViolation(e) || attempt >= 5) throw e;
     }
   }
 }
 
-function assessmentRow(holder: Holder, a: Assessment, facts: Facts, version: number, random: Random): AssessmentTable {
-  return {
-    id: random.uuid(),
-    holder_id: holder.id,
-    version,
-    colour: a.colour,
-    reasons: JSON.stringify(a.reasons),
-    facts: JSON.stringify(facts),
-    ruleset_version: a.rulesetVersion,
-    assessed_at: a.assessedAt.getTime(),
-    valid_until: a.validUntil.getTime(),
-  };
+/** Re-assesses one holder because of `cause`, and returns the assessment in force. */
+export async function reassess(db: Kysely<Database>, holder: Holder, ctx: AssessContext, cause: ChangeCause): Promise<StoredAssessment> {
+  const o = await reassessOne(db, holder, ctx, cause);
+  if (o.row) return rowToAssessment(o.row);
+  const row = await findAssessment(db, o.assessmentId);
+  if (!row) throw new Error(`assessment ${o.assessmentId} of holder ${holder.id} is missing`);
+  // the recorded assessment still says everything; only when to look again has moved
+  return { ...rowToAssessment(row), validUntil: new Date(o.validUntil) };
 }
 
-/** The assessment in force now: the latest one, re-assessed when it has run out. */
-export async function currentAssessment(
-  db: Kysely<Database>,
-  holder: Holder,
-  ctx: { ruleset: Ruleset; now: Date; random: Random },
-): Promise<StoredAssessment> {
-  const row = await latestAssessment(db, holder.id);
-  if (row && row.valid_until > ctx.now.getTime() && row.ruleset_version === ctx.ruleset.version) return rowToAssessment(row);
-  return assessHolder(db, holder, ctx);
+/** The assessment in force now: the recorded one while it is valid under the ruleset in force. */
+export async function currentAssessment(db: Kysely<Database>, holder: Holder, ctx: AssessContext): Promise<StoredAssessment> {
+  const [status] = await statusOf(db, [holder.id]);
+  const ruleset = ctx.rules.inForce(ctx.now);
+  if (status && status.valid_until > ctx.now.getTime() && status.ruleset_version === ruleset.version) {
+    const row = await findAssessment(db, status.assessment_id);
+    if (row) return { ...rowToAssessment(row), validUntil: new Date(status.valid_until) };
+  }
+  const cause: ChangeCause = status && status.ruleset_version !== ruleset.version ? { kind: 'rule_change', ref: ruleset.version } : { kind: 'time' };
+  return reassess(db, holder, ctx, cause);
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/support/db.ts';
-import { cookieOf, makeTestApp, registerHolder, type TestApp } from '../../../test/support/app.ts';
+import { makeTestApp, registerHolder, type TestApp } from '../../../test/support/app.ts';
 
 describe.each(DIALECTS)('declarations and assessment on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await makeTestApp({ dialect });
+    t = await makeTestApp({ dialect, config: { sessionHours: 24 * 30 } });
     await t.deps.store.db
       .insertInto('risk_areas')
       .values({ id: 'ra-03', region: 'CN-LX-03', level: 'high', starts_at: Date.parse('2026-11-15T00:00:00+08:00'), ends_at: null, reason: 'cluster', created_at: 0 })
@@ -39,20 +39,25 @@ describe.each(DIALECTS)('declarations and assessment on %s', (dialect) => {
     const { cookie } = await registerHolder(t.app);
     const yellow = await declare(cookie, { symptoms: [], placesVisited: [{ region: 'CN-LX-03', from: '2026-11-20', to: '2026-11-21' }] });
     expect(yellow.json().assessment.colour).toBe('yellow');
-    expect(yellow.json().assessment.reasons[0].ruleId).toBe('high-risk-area-stay');
+    expect(yellow.json().assessment.reasons[0].ruleId).toBe('high-risk-area');
     expect(yellow.json().assessment.reasons[0].text.en).toContain('CN-LX-03');
+    expect(yellow.json().assessment.reasons[0].facts[0]).toMatchObject({ kind: 'risk_area_stay' });
     const other = await registerHolder(t.app);
     const green = await declare(other.cookie, { symptoms: [], placesVisited: [{ region: 'CN-LX-04', from: '2026-11-20', to: '2026-11-21' }] });
     expect(green.json().assessment.colour).toBe('green');
   });
 
-  it('the yellow ends by itself after 7 days: the status re-assesses when the assessment runs out', async () => {
-    const { cookie, body } = await registerHolder(t.app);
-    await declare(cookie, { symptoms: ['cough'], placesVisited: [] });
+  it('the yellow ends after 7 days with a check-in every day; the status re-assesses when the assessment runs out', async () => {
+    const { cookie } = await registerHolder(t.app); // sessions last 30 days in this suite
+    const login = async () => cookie;
+    await declare(await login(), { symptoms: ['cough'], placesVisited: [] });
     try {
-      const login = async () =>
-        cookieOf(await t.app.inject({ method: 'POST', url: '/api/holder/login', payload: { phone: body.phone, password: body.password } }), 'hc_holder');
-      t.clock.advance(7 * 86_400_000 - 1);
+      for (let d = 0; d < 7; d++) {
+        t.clock.set(new Date(Date.parse('2026-11-23T08:00:00.000Z') + d * 86_400_000));
+        const c = await t.app.inject({ method: 'POST', url: '/api/holder/check-ins', headers: { cookie: await login() }, payload: {} });
+        expect(c.statusCode).toBe(201);
+      }
+      t.clock.set(new Date(Date.parse('2026-11-23T08:00:00.000Z') + 7 * 86_400_000 - 1));
       const before = await t.app.inject({ method: 'GET', url: '/api/holder/status', headers: { cookie: await login() } });
       expect(before.json().assessment.colour).toBe('yellow');
       t.clock.advance(1);

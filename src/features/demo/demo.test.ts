@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOUNDATION_RULESET } from '../../core/rules/ruleset.ts';
+import { DEFAULT_RULESET } from '../../core/rules/default.ts';
 import { generateSigningKey } from '../../core/token/index.ts';
 import { ManualClock, cryptoRandom } from '../../support/clock.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../../../test/support/db.ts';
 import { keyRingFrom } from '../keys/service.ts';
+import { RuleBook } from '../rules/book.ts';
 import { seedDemo } from './seed.ts';
 
 describe.each(DIALECTS)('demo city on %s', (dialect) => {
@@ -21,7 +22,7 @@ describe.each(DIALECTS)('demo city on %s', (dialect) => {
       now: clock.now(),
       random: cryptoRandom,
       keys: keyRingFrom(generateSigningKey(), 'CN-LX'),
-      ruleset: FOUNDATION_RULESET,
+      rules: RuleBook.of(DEFAULT_RULESET),
       idHashKey: Buffer.alloc(32, 1),
       timeZone: 'Asia/Shanghai',
       liveCodeMinutes: 5,

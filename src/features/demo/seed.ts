@@ -3,11 +3,10 @@
 // adds nothing (holders are found by phone, scans have deterministic event ids).
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Ruleset } from '../../core/rules/ruleset.ts';
 import { DAY_MS, HOUR_MS, localDate, startOfLocalDate } from '../../core/time/zones.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Random } from '../../support/clock.ts';
-import { assessHolder } from '../assessments/service.ts';
+import { reassess, type StoredAssessment } from '../assessments/service.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { issueLiveCode } from '../codes/service.ts';
 import { declare } from '../declarations/service.ts';
@@ -15,6 +14,7 @@ import { rowToHolder, type Holder } from '../holders/model.ts';
 import { findHolderByPhone } from '../holders/repository.ts';
 import { registerHolder } from '../holders/service.ts';
 import type { KeyRing } from '../keys/service.ts';
+import type { RuleBook } from '../rules/book.ts';
 import { recordScan } from '../scans/service.ts';
 import { ScanWriter } from '../scans/writer.ts';
 import { findStaffByUsername, insertStaff } from '../staff/repository.ts';
@@ -39,7 +39,7 @@ export interface DemoContext {
   now: Date;
   random: Random;
   keys: KeyRing;
-  ruleset: Ruleset;
+  rules: RuleBook;
   idHashKey: Buffer;
   timeZone: string;
   liveCodeMinutes: number;
@@ -126,13 +126,17 @@ export async function seedDemo(db: Kysely<Database>, opts: DemoOptions, ctx: Dem
           passwordHash,
         });
         summary.holdersCreated++;
+        await reassess(db, holder, { now: registeredAt, random: ctx.random, rules: ctx.rules }, { kind: 'registration' });
         const declaredAt = new Date(dayStart + 6 * HOUR_MS);
+        const at = { now: declaredAt, random: ctx.random };
+        let declared: string | null = null;
         if (roll < 0.05) {
-          await declare(db, holder, { symptoms: ['cough', 'fever'], temperatureC: 38.1, placesVisited: [] }, { now: declaredAt, random: ctx.random });
+          declared = (await declare(db, holder, { symptoms: ['cough', 'fever'], temperatureC: 38.1, placesVisited: [] }, at)).id;
         } else if (roll < 0.08) {
           const d = localDate(new Date(dayStart - 2 * DAY_MS), ctx.timeZone);
-          await declare(db, holder, { symptoms: [], placesVisited: [{ region: 'CN-LX-03', from: d, to: d }] }, { now: declaredAt, random: ctx.random });
+          declared = (await declare(db, holder, { symptoms: [], placesVisited: [{ region: 'CN-LX-03', from: d, to: d }] }, at)).id;
         }
+        if (declared) await reassess(db, holder, { ...at, rules: ctx.rules }, { kind: 'declaration', ref: declared });
       }
       const eventIds = scanTimes.map((_, s) => stableUuid(`demo:${opts.seed}:${i}:${s}`));
       const done = new Set(
@@ -143,7 +147,7 @@ export async function seedDemo(db: Kysely<Database>, opts: DemoOptions, ctx: Dem
         opts.onProgress?.(i, opts.holders);
         continue;
       }
-      const morning = await assessHolder(db, holder, { now: new Date(dayStart + 6.5 * HOUR_MS), random: ctx.random, ruleset: ctx.ruleset });
+      const morning: StoredAssessment = await reassess(db, holder, { now: new Date(dayStart + 6.5 * HOUR_MS), random: ctx.random, rules: ctx.rules }, { kind: 'time' });
       for (let s = 0; s < scanTimes.length; s++) {
         if (done.has(eventIds[s]!)) continue;
         const at = new Date(scanTimes[s]!);
@@ -159,7 +163,7 @@ export async function seedDemo(db: Kysely<Database>, opts: DemoOptions, ctx: Dem
         else summary.scansDuplicate++;
       }
       // the holder's state as of now
-      await assessHolder(db, holder, { now: ctx.now, random: ctx.random, ruleset: ctx.ruleset });
+      await reassess(db, holder, { now: ctx.now, random: ctx.random, rules: ctx.rules }, { kind: 'time' });
       opts.onProgress?.(i, opts.holders);
     }
   } finally {

@@ -13,11 +13,13 @@ import {
 } from '../../contracts/api.ts';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../deps.ts';
-import { assessHolder, currentAssessment, presentAssessment } from '../assessments/service.ts';
+import { currentAssessment, presentAssessment, reassess } from '../assessments/service.ts';
 import { endSession, holderGuard, holderOf, startSession } from '../auth/guard.ts';
 import { issueLiveCode } from '../codes/service.ts';
 import { declare, recentDeclarations } from '../declarations/service.ts';
 import { presentDeclaration } from '../declarations/model.ts';
+import { checkInRoutes } from '../check-ins/routes.ts';
+import { historyRoutes } from '../status/routes.ts';
 import { presentHolder } from './model.ts';
 import { authenticateHolder, registerHolder } from './service.ts';
 
@@ -26,7 +28,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody,
 /** The holder audience: /api/holder/* with the hc_holder session cookie. */
 export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const db = deps.store.db;
-  const ctx = () => ({ now: deps.clock.now(), random: deps.random, ruleset: deps.ruleset });
+  const ctx = () => ({ now: deps.clock.now(), random: deps.random, rules: deps.rules });
 
   app.post<{ Body: RegisterBody }>(
     '/register',
@@ -45,7 +47,7 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
         idHashKey: deps.idHashKey,
         defaultTimeZone: deps.config.defaultTimeZone,
       });
-      const assessment = await assessHolder(db, holder, ctx());
+      const assessment = await reassess(db, holder, ctx(), { kind: 'registration' });
       await startSession(deps, reply, 'holder', holder.id);
       return reply.code(201).send({ holder: presentHolder(holder), assessment: presentAssessment(assessment) });
     },
@@ -71,6 +73,8 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
 
   await app.register(async (authed) => {
     authed.addHook('preHandler', holderGuard(deps));
+    await checkInRoutes(authed, deps);
+    await historyRoutes(authed, deps);
 
     authed.get(
       '/status',
@@ -95,7 +99,7 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
       async (req, reply) => {
         const holder = holderOf(req);
         const declaration = await declare(db, holder, req.body, ctx());
-        const assessment = await assessHolder(db, holder, ctx());
+        const assessment = await reassess(db, holder, ctx(), { kind: 'declaration', ref: declaration.id });
         return reply.code(201).send({ declaration: presentDeclaration(declaration), assessment: presentAssessment(assessment) });
       },
     );

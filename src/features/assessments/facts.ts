@@ -1,0 +1,80 @@
+// Gathers the facts the rules read, for one holder or a batch (the bulk path reads each table
+// once per batch, not once per holder).
+import type { Kysely } from 'kysely';
+import type { Ruleset } from '../../core/rules/ruleset.ts';
+import { declaredStays } from '../../core/rules/stays.ts';
+import type { Facts } from '../../core/rules/types.ts';
+import { DAY_MS } from '../../core/time/zones.ts';
+import type { Database } from '../../db/schema.ts';
+import { rowToDeclaration } from '../declarations/model.ts';
+import type { Holder } from '../holders/model.ts';
+import { riskAreasSince } from '../risk-areas/repository.ts';
+
+/** How far back facts can still matter: the longest period, plus the look-back, plus slack. */
+export function factHorizon(ruleset: Ruleset, now: Date): Date {
+  const p = ruleset.parameters;
+  const longest = Math.max(p.caseIsolationDays, p.closeContactDays, p.yellowDays, p.caseCheckIns, p.closeContactCheckIns, p.yellowCheckIns);
+  return new Date(now.getTime() - (longest + p.highRiskLookbackDays + 30) * DAY_MS);
+}
+
+function group<T extends { holder_id: string }>(rows: T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = m.get(r.holder_id);
+    if (list) list.push(r);
+    else m.set(r.holder_id, [r]);
+  }
+  return m;
+}
+
+export async function gatherFactsBulk(
+  db: Kysely<Database>,
+  holders: readonly Pick<Holder, 'id' | 'timeZone' | 'dateOfBirth'>[],
+  ruleset: Ruleset,
+  now: Date,
+): Promise<Map<string, Facts>> {
+  const ids = holders.map((h) => h.id);
+  const out = new Map<string, Facts>();
+  if (ids.length === 0) return out;
+  const since = factHorizon(ruleset, now).getTime();
+  const [declarations, labs, exposures, discharges, checkIns, areas] = await Promise.all([
+    db.selectFrom('declarations').selectAll().where('holder_id', 'in', ids).where('declared_at', '>=', since).execute(),
+    db.selectFrom('lab_results').selectAll().where('holder_id', 'in', ids).where('sampled_at', '>=', since).execute(),
+    db.selectFrom('exposures').selectAll().where('holder_id', 'in', ids).where('notified_at', '>=', since).execute(),
+    db.selectFrom('discharges').selectAll().where('holder_id', 'in', ids).where('at', '>=', since).execute(),
+    db.selectFrom('check_ins').selectAll().where('holder_id', 'in', ids).where('at', '>=', since).execute(),
+    riskAreasSince(db, new Date(since)),
+  ]);
+  const byDecl = group(declarations);
+  const byLab = group(labs);
+  const byExp = group(exposures);
+  const byDis = group(discharges);
+  const byCheck = group(checkIns);
+  for (const h of holders) {
+    const decl = (byDecl.get(h.id) ?? []).sort((a, b) => a.declared_at - b.declared_at || a.id.localeCompare(b.id)).map(rowToDeclaration);
+    out.set(h.id, {
+      holder: { id: h.id, timeZone: h.timeZone, dateOfBirth: h.dateOfBirth },
+      declarations: decl,
+      labResults: (byLab.get(h.id) ?? []).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        result: r.result,
+        sampledAt: new Date(r.sampled_at),
+        reportedAt: new Date(r.reported_at),
+        verified: r.verified === 1,
+      })),
+      exposures: (byExp.get(h.id) ?? []).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        lastExposureAt: new Date(r.last_exposure_at),
+        notifiedAt: new Date(r.notified_at),
+        venueName: r.venue_name,
+        minutes: r.minutes,
+      })),
+      riskAreaStays: declaredStays(decl, areas, h.timeZone, ruleset.parameters.highRiskLookbackDays),
+      discharges: (byDis.get(h.id) ?? []).map((r) => ({ id: r.id, at: new Date(r.at) })),
+      checkIns: (byCheck.get(h.id) ?? []).map((r) => ({ id: r.id, at: new Date(r.at) })),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// The in-server scheduler: every tick it re-reads the published rulesets, applies one that has
+// come into force, and runs due transitions. One tick at a time; errors are logged, not fatal.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Clock, Random } from '../../support/clock.ts';
+import { loadRuleBook, type RuleBook } from '../rules/book.ts';
+import { applyRulesetInForce, runDueTransitions } from './jobs.ts';
+
+export interface Scheduler {
+  /** runs one tick now (the CLI's recompute, and tests) */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(
+  deps: { db: Kysely<Database>; rules: RuleBook; clock: Clock; random: Random; log: FastifyBaseLogger },
+  intervalMs: number,
+): Scheduler {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = async (): Promise<void> => {
+    const now = deps.clock.now();
+    deps.rules.replaceWith(await loadRuleBook(deps.db, now));
+    const ctx = { rules: deps.rules, now, random: deps.random };
+    const applied = await applyRulesetInForce(deps.db, ctx);
+    if (applied) deps.log.info({ job: 'rules', ...applied }, 'ruleset applied to all holders');
+    const due = await runDueTransitions(deps.db, ctx);
+    if (due.assessed > 0) deps.log.info({ job: 'due-transitions', ...due }, 'due transitions applied');
+  };
+  const safeTick = (): Promise<void> =>
+    (running ??= tick()
+      .catch((err: unknown) => deps.log.error({ err }, 'scheduler tick failed'))
+      .finally(() => {
+        running = null;
+      }));
+  const timer = intervalMs > 0 ? setInterval(() => void (stopped ? undefined : safeTick()), intervalMs) : null;
+  timer?.unref();
+  return {
+    tick: safeTick,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      if (running) await running;
+    },
+  };
+}
