@@ -18,6 +18,7 @@ import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore } from './db/connect.ts';
 import { prepareStore, serve } from './main.ts';
+import { registerOpsCommands } from './features/ops/commands.ts';
 import { cryptoRandom, systemClock } from './support/clock.ts';
 
 /** A usage error: exit code 2, message naming the bad value. */
@@ -162,6 +163,8 @@ export function buildCli(): Command {
       console.log(JSON.stringify({ ok: r.ok, kind: r.kind, error: r.error, claims: r.claims }));
       process.exitCode = r.ok ? 0 : 1;
     });
+
+  registerOpsCommands(program);
 
   return program;
 }

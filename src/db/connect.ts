@@ -15,6 +15,8 @@ export interface Store {
   ping(): Promise<void>;
   /** SQLite: bytes the database can still grow by (the disk's free space, or max_page_count) */
   capacity?(): { freeBytes: number };
+  /** SQLite: an online backup to a file (the SQLite backup API: consistent while the server runs) */
+  backup?(file: string): Promise<void>;
   /** PostgreSQL: the connection pool's state, for /metrics */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -60,6 +62,9 @@ export function openStore(url: string, opts: StoreOptions = {}): Store {
           freeBytes = Math.min(freeBytes, st.bavail * st.bsize + freePages * pageSize);
         }
         return { freeBytes };
+      },
+      async backup(to: string) {
+        await sqlite.backup(to);
       },
       async close() {
         await db.destroy();

@@ -49,3 +49,30 @@ export async function runScanMaintenance(db: Kysely<Database>, opts: Maintenance
     partitions: (await listScanPartitions(db)).length,
   };
 }
+
+/** Runs the job now and every `everyMs` (default hourly) until stopped; failures are logged and retried next time. */
+export function startScanMaintenance(
+  db: Kysely<Database>,
+  opts: { now: () => Date; retentionDays: number; log: { info(o: object, m: string): void; error(o: object, m: string): void }; everyMs?: number },
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = running.then(async () => {
+      try {
+        const r = await runScanMaintenance(db, { now: opts.now(), retentionDays: opts.retentionDays });
+        opts.log.info({ maintenance: r }, 'scan maintenance done');
+      } catch (err) {
+        opts.log.error({ err }, 'scan maintenance failed; retrying at the next run');
+      }
+    });
+  };
+  tick();
+  const timer = setInterval(tick, opts.everyMs ?? 3_600_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
