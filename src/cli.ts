@@ -4,7 +4,8 @@ import { X509Certificate } from 'node:crypto';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from './config.ts';
-import { FOUNDATION_RULESET } from './core/rules/ruleset.ts';
+import { RulesetError } from './core/rules/ruleset.ts';
+import { DomainError } from './errors.ts';
 import {
   createTrustStore,
   parseTrustListDoc,
@@ -15,6 +16,10 @@ import {
 } from './core/token/index.ts';
 import { seedDemo } from './features/demo/seed.ts';
 import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.ts';
+import { loadRuleBook } from './features/rules/book.ts';
+import { dryRun, formatDryRun, publishRuleset } from './features/rules/service.ts';
+import { applyRulesetInForce, runDueTransitions } from './features/status/jobs.ts';
+import { parseRuleset } from './core/rules/ruleset.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore } from './db/connect.ts';
 import { prepareStore, serve } from './main.ts';
@@ -134,15 +139,88 @@ export function buildCli(): Command {
         await initKeys(store.db, { region: config.region, now });
         const keys = (await loadKeyRing(store.db))!;
         const idHashKey = await ensureIdHashKey(store.db, cryptoRandom, now);
+        const rules = await loadRuleBook(store.db, now);
         const bar = new cliProgress.SingleBar({ format: 'demo [{bar}] {value}/{total} holders | {percentage}% | ETA {eta}s' }, cliProgress.Presets.shades_classic);
         bar.start(opts.holders, 0);
         const s = await seedDemo(
           store.db,
           { holders: opts.holders, seed: opts.seed, scansPerHolder: opts.scans, onProgress: (d) => bar.update(d) },
-          { now, random: cryptoRandom, keys, ruleset: FOUNDATION_RULESET, idHashKey, timeZone: config.defaultTimeZone, liveCodeMinutes: config.liveCodeMinutes },
+          { now, random: cryptoRandom, keys, rules, idHashKey, timeZone: config.defaultTimeZone, liveCodeMinutes: config.liveCodeMinutes },
         );
         bar.stop();
         console.log(`holders created ${s.holdersCreated}, venues ${s.venues}, scans stored ${s.scansStored}, already there ${s.scansDuplicate}`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('recompute')
+    .description('apply a ruleset that has come into force and every due transition now (what the server scheduler does; safe to run twice)')
+    .option('--at <time>', 'as of this ISO 8601 time instead of now', isoTime)
+    .action(async (opts: { at?: Date }) => {
+      const config = loadConfig();
+      const store = await prepareStore(config);
+      try {
+        const now = opts.at ?? systemClock.now();
+        const ctx = { rules: await loadRuleBook(store.db, now), now, random: cryptoRandom };
+        const applied = await applyRulesetInForce(store.db, ctx);
+        console.log(
+          applied
+            ? `ruleset ${applied.version} applied: ${applied.assessed} holders assessed, ${applied.recorded} new assessments, ${applied.colourChanges} colour changes`
+            : `ruleset ${ctx.rules.inForce(now).version} already applied`,
+        );
+        const due = await runDueTransitions(store.db, ctx);
+        console.log(`due transitions: ${due.assessed} holders assessed, ${due.recorded} new assessments, ${due.colourChanges} colour changes`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  const rules = program.command('rules').description('published rulesets');
+  rules
+    .command('publish')
+    .description('publish a ruleset file; it takes effect at --effective (at least the notice period ahead unless --emergency). Prints a dry run first.')
+    .argument('<file>', 'the ruleset JSON document')
+    .requiredOption('--effective <time>', 'when it takes effect, ISO 8601 with an offset', isoTime)
+    .option('--emergency', 'allow less notice than the rules in force require; flagged on the transparency page')
+    .option('--dry-run', 'only report how holders would change; publish nothing')
+    .option('--by <name>', 'who publishes (recorded and shown)', 'operator')
+    .action(async (file: string, opts: { effective: Date; emergency?: boolean; dryRun?: boolean; by: string }) => {
+      let document: unknown;
+      try {
+        document = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new UsageError(`${JSON.stringify(file)} is not a readable JSON file: ${(e as Error).message}`);
+      }
+      const config = loadConfig();
+      const store = await prepareStore(config);
+      try {
+        const now = systemClock.now();
+        const book = await loadRuleBook(store.db, now);
+        const candidate = parseRuleset({ ...(document as object), effectiveFrom: opts.effective.toISOString() });
+        console.log(formatDryRun(await dryRun(store.db, book, candidate, now)));
+        if (opts.dryRun) return;
+        const published = await publishRuleset(store.db, book, { document, effective: opts.effective, emergency: opts.emergency === true, publishedBy: opts.by }, now);
+        console.log(`published ruleset ${published.version}, effective ${published.effectiveFrom}${opts.emergency ? ' (emergency: flagged publicly)' : ''}`);
+      } finally {
+        await store.close();
+      }
+    });
+  rules
+    .command('list')
+    .description('every published ruleset')
+    .action(async () => {
+      const config = loadConfig();
+      const store = await prepareStore(config);
+      try {
+        const now = systemClock.now();
+        const book = await loadRuleBook(store.db, now);
+        const inForce = book.entryInForce(now);
+        for (const e of book.all()) {
+          const state = e === inForce ? 'in force' : e.effectiveFrom.getTime() > now.getTime() ? 'upcoming' : 'superseded';
+          console.log(`${e.ruleset.version}\teffective ${e.effectiveFrom.toISOString()}\t${state}${e.emergency ? '\temergency' : ''}`);
+        }
       } finally {
         await store.close();
       }
@@ -175,6 +253,16 @@ export async function runCli(argv: string[]): Promise<void> {
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof RulesetError) {
+      console.error(`healthcode: ruleset rejected: ${e.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    if (e instanceof DomainError) {
+      console.error(`healthcode: ${e.code}: ${e.message}`);
+      process.exitCode = 1;
       return;
     }
     if (e instanceof UsageError || e instanceof ConfigError) {

@@ -1,16 +1,31 @@
 // Calendar dates in a holder's time zone ↔ instants. Pure; no clock.
 
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone and shape.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(kind: 'parts' | 'date' | 'minute', timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f =
+      kind === 'date'
+        ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+        : new Intl.DateTimeFormat(kind === 'parts' ? 'en-US' : 'en-CA', {
+            timeZone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            ...(kind === 'parts' ? { second: '2-digit' } : {}),
+          });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
+  const parts = format('parts', timeZone).formatToParts(new Date(instant));
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(instant / 1000) * 1000;
@@ -28,7 +43,7 @@ export function startOfLocalDate(date: string, timeZone: string): Date {
 
 /** The calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return format('date', timeZone).format(instant);
 }
 
 /** The day after a calendar date. */
@@ -50,15 +65,7 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /** "2026-11-30 16:48" in `timeZone`, for reason texts a holder reads. */
 export function formatLocal(instant: Date, timeZone: string): string {
-  const p = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(instant);
+  const p = format('minute', timeZone).formatToParts(instant);
   const get = (t: string): string => p.find((x) => x.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

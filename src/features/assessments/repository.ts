@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AssessmentTable, Database, HolderStatusTable, StatusEventTable } from '../../db/schema.ts';
 
-export async function insertAssessment(db: Kysely<Database>, row: AssessmentTable): Promise<void> {
-  await db.insertInto('assessments').values(row).execute();
+export async function insertAssessments(db: Kysely<Database>, rows: AssessmentTable[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('assessments').values(rows).execute();
 }
 
 export function latestAssessment(db: Kysely<Database>, holderId: string): Promise<AssessmentTable | undefined> {
@@ -18,36 +18,29 @@ export function statusOf(db: Kysely<Database>, holderIds: string[]): Promise<Hol
   return db.selectFrom('holder_status').selectAll().where('holder_id', 'in', holderIds).execute();
 }
 
-export async function upsertStatus(db: Kysely<Database>, row: HolderStatusTable): Promise<void> {
+/** Inserts or replaces status rows (one statement for many holders). */
+export async function upsertStatuses(db: Kysely<Database>, rows: HolderStatusTable[]): Promise<void> {
+  if (rows.length === 0) return;
   await db
     .insertInto('holder_status')
-    .values(row)
+    .values(rows)
     .onConflict((oc) =>
-      oc.column('holder_id').doUpdateSet({
-        colour: row.colour,
-        colour_since: row.colour_since,
-        assessment_id: row.assessment_id,
-        assessment_version: row.assessment_version,
-        ruleset_version: row.ruleset_version,
-        reason_key: row.reason_key,
-        valid_until: row.valid_until,
-        updated_at: row.updated_at,
-      }),
+      oc.column('holder_id').doUpdateSet((eb) => ({
+        colour: eb.ref('excluded.colour'),
+        colour_since: eb.ref('excluded.colour_since'),
+        assessment_id: eb.ref('excluded.assessment_id'),
+        assessment_version: eb.ref('excluded.assessment_version'),
+        ruleset_version: eb.ref('excluded.ruleset_version'),
+        reason_key: eb.ref('excluded.reason_key'),
+        valid_until: eb.ref('excluded.valid_until'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
     )
     .execute();
 }
 
-/** An unchanged outcome: only when to look again, and the ruleset version it was confirmed under. */
-export async function touchStatus(db: Kysely<Database>, holderId: string, v: { validUntil: number; rulesetVersion: string }, now: number): Promise<void> {
-  await db
-    .updateTable('holder_status')
-    .set({ valid_until: v.validUntil, ruleset_version: v.rulesetVersion, updated_at: now })
-    .where('holder_id', '=', holderId)
-    .execute();
-}
-
-export async function insertStatusEvent(db: Kysely<Database>, row: StatusEventTable): Promise<void> {
-  await db.insertInto('status_events').values(row).execute();
+export async function insertStatusEvents(db: Kysely<Database>, rows: StatusEventTable[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('status_events').values(rows).execute();
 }
 
 export function listStatusEvents(db: Kysely<Database>, holderId: string, limit: number): Promise<StatusEventTable[]> {

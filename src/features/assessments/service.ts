@@ -7,12 +7,13 @@ import type { AssessmentView } from '../../contracts/api.ts';
 import { evaluate } from '../../core/rules/evaluate.ts';
 import type { Assessment, Facts, Reason } from '../../core/rules/types.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import type { AssessmentTable, Database, HolderStatusTable } from '../../db/schema.ts';
+import type { AssessmentTable, Database, HolderStatusTable, StatusEventTable } from '../../db/schema.ts';
 import type { Random } from '../../support/clock.ts';
 import type { Holder } from '../holders/model.ts';
 import type { RuleBook } from '../rules/book.ts';
+import { APPLIED_RULESET, getJobState } from '../status/state.ts';
 import { gatherFactsBulk } from './facts.ts';
-import { findAssessment, insertAssessment, insertStatusEvent, latestAssessment, statusOf, touchStatus, upsertStatus } from './repository.ts';
+import { findAssessment, insertAssessments, insertStatusEvents, statusOf, upsertStatuses } from './repository.ts';
 
 export const CAUSE_KINDS = [
   'registration',
@@ -103,65 +104,92 @@ interface Plan {
   assessment: Assessment;
   key: string;
   status: HolderStatusTable | undefined;
+  /** a new assessment will be recorded (the outcome differs from the status) */
+  recordable: boolean;
 }
 
-async function writePlan(trx: Kysely<Database>, plan: Plan, cause: ChangeCause, ctx: AssessContext): Promise<Outcome> {
-  const { status, assessment: a } = plan;
+/** Rows per multi-row statement (within both stores' bound-parameter limits). */
+const CHUNK = 500;
+
+/**
+ * Writes the outcome of a batch of plans in a few multi-row statements: new assessments, status
+ * rows (changed, or only moved on), and history events for changed colours.
+ */
+async function writePlans(trx: Kysely<Database>, plans: Plan[], cause: ChangeCause, ctx: AssessContext): Promise<Outcome[]> {
   const now = ctx.now.getTime();
-  if (status && status.reason_key === plan.key) {
-    if (status.valid_until !== a.validUntil.getTime() || status.ruleset_version !== a.rulesetVersion) {
-      await touchStatus(trx, plan.holderId, { validUntil: a.validUntil.getTime(), rulesetVersion: a.rulesetVersion }, now);
-    }
-    return {
-      holderId: plan.holderId,
-      assessmentId: status.assessment_id,
-      colour: status.colour,
-      previousColour: status.colour,
-      recorded: false,
-      validUntil: a.validUntil.getTime(),
-    };
+  const unknownVersion = plans.filter((p) => !p.status && p.recordable).map((p) => p.holderId);
+  const versions = new Map<string, number>();
+  for (let i = 0; i < unknownVersion.length; i += CHUNK) {
+    const rows = await trx
+      .selectFrom('assessments')
+      .select(['holder_id', (eb) => eb.fn.max('version').as('v')])
+      .where('holder_id', 'in', unknownVersion.slice(i, i + CHUNK))
+      .groupBy('holder_id')
+      .execute();
+    for (const r of rows) versions.set(r.holder_id, Number(r.v));
   }
-  const previousVersion = status?.assessment_version ?? (await latestAssessment(trx, plan.holderId))?.version ?? 0;
-  const row: AssessmentTable = {
-    id: ctx.random.uuid(),
-    holder_id: plan.holderId,
-    version: previousVersion + 1,
-    colour: a.colour,
-    reasons: JSON.stringify(a.reasons),
-    facts: JSON.stringify(plan.facts),
-    ruleset_version: a.rulesetVersion,
-    assessed_at: a.assessedAt.getTime(),
-    valid_until: a.validUntil.getTime(),
-  };
-  await insertAssessment(trx, row);
-  const colourChanged = !status || status.colour !== a.colour;
-  await upsertStatus(trx, {
-    holder_id: plan.holderId,
-    colour: a.colour,
-    colour_since: colourChanged ? now : status.colour_since,
-    assessment_id: row.id,
-    assessment_version: row.version,
-    ruleset_version: a.rulesetVersion,
-    reason_key: plan.key,
-    valid_until: row.valid_until,
-    updated_at: now,
-  });
-  if (colourChanged) {
-    await insertStatusEvent(trx, {
+  const assessments: AssessmentTable[] = [];
+  const statuses: HolderStatusTable[] = [];
+  const events: StatusEventTable[] = [];
+  const outcomes: Outcome[] = [];
+  for (const p of plans) {
+    const { status, assessment: a } = p;
+    if (status && status.reason_key === p.key) {
+      // nothing a holder could see has changed: move the re-check time only when it has passed or
+      // must come sooner (a re-check that comes early is harmless, and writing nothing keeps a
+      // re-assessment of everyone after a rule change to the holders it actually changes)
+      if (status.valid_until <= now || a.validUntil.getTime() < status.valid_until) {
+        statuses.push({ ...status, valid_until: a.validUntil.getTime(), ruleset_version: a.rulesetVersion, updated_at: now });
+      }
+      const validUntil = status.valid_until <= now || a.validUntil.getTime() < status.valid_until ? a.validUntil.getTime() : status.valid_until;
+      outcomes.push({ holderId: p.holderId, assessmentId: status.assessment_id, colour: status.colour, previousColour: status.colour, recorded: false, validUntil });
+      continue;
+    }
+    const row: AssessmentTable = {
       id: ctx.random.uuid(),
-      holder_id: plan.holderId,
-      at: now,
-      from_colour: status?.colour ?? null,
-      to_colour: a.colour,
-      cause_kind: cause.kind,
-      cause_ref: cause.ref ?? null,
+      holder_id: p.holderId,
+      version: (status?.assessment_version ?? versions.get(p.holderId) ?? 0) + 1,
+      colour: a.colour,
+      reasons: JSON.stringify(a.reasons),
+      facts: JSON.stringify(p.facts),
       ruleset_version: a.rulesetVersion,
+      assessed_at: a.assessedAt.getTime(),
+      valid_until: a.validUntil.getTime(),
+    };
+    assessments.push(row);
+    const colourChanged = !status || status.colour !== a.colour;
+    statuses.push({
+      holder_id: p.holderId,
+      colour: a.colour,
+      colour_since: colourChanged ? now : status.colour_since,
       assessment_id: row.id,
       assessment_version: row.version,
-      reasons: row.reasons,
+      ruleset_version: a.rulesetVersion,
+      reason_key: p.key,
+      valid_until: row.valid_until,
+      updated_at: now,
     });
+    if (colourChanged) {
+      events.push({
+        id: ctx.random.uuid(),
+        holder_id: p.holderId,
+        at: now,
+        from_colour: status?.colour ?? null,
+        to_colour: a.colour,
+        cause_kind: cause.kind,
+        cause_ref: cause.ref ?? null,
+        ruleset_version: a.rulesetVersion,
+        assessment_id: row.id,
+        assessment_version: row.version,
+        reasons: row.reasons,
+      });
+    }
+    outcomes.push({ holderId: p.holderId, assessmentId: row.id, colour: a.colour, previousColour: status?.colour ?? null, recorded: true, row, validUntil: row.valid_until });
   }
-  return { holderId: plan.holderId, assessmentId: row.id, colour: a.colour, previousColour: status?.colour ?? null, recorded: true, row, validUntil: row.valid_until };
+  for (let i = 0; i < assessments.length; i += CHUNK) await insertAssessments(trx, assessments.slice(i, i + CHUNK));
+  for (let i = 0; i < statuses.length; i += CHUNK) await upsertStatuses(trx, statuses.slice(i, i + CHUNK));
+  for (let i = 0; i < events.length; i += CHUNK) await insertStatusEvents(trx, events.slice(i, i + CHUNK));
+  return outcomes;
 }
 
 async function plan(
@@ -175,7 +203,9 @@ async function plan(
   return holders.map((h) => {
     const f = facts.get(h.id)!;
     const a = evaluate(f, ruleset, ctx.now);
-    return { holderId: h.id, facts: f, assessment: a, key: contentKey(a), status: byHolder.get(h.id) };
+    const key = contentKey(a);
+    const status = byHolder.get(h.id);
+    return { holderId: h.id, facts: f, assessment: a, key, status, recordable: !status || status.reason_key !== key };
   });
 }
 
@@ -192,11 +222,7 @@ export async function reassessMany(
 ): Promise<Outcome[]> {
   const plans = await plan(db, holders, ctx);
   try {
-    return await db.transaction().execute(async (trx) => {
-      const out: Outcome[] = [];
-      for (const p of plans) out.push(await writePlan(trx, p, cause, ctx));
-      return out;
-    });
+    return await db.transaction().execute((trx) => writePlans(trx, plans, cause, ctx));
   } catch (e) {
     if (!isUniqueViolation(e) || holders.length === 0) throw e;
   }
@@ -214,7 +240,8 @@ async function reassessOne(
   for (let attempt = 1; ; attempt++) {
     const [p] = await plan(db, [holder], ctx);
     try {
-      return await db.transaction().execute((trx) => writePlan(trx, p!, cause, ctx));
+      const [o] = await db.transaction().execute((trx) => writePlans(trx, [p!], cause, ctx));
+      return o!;
     } catch (e) {
       if (!isUniqueViolation(e) || attempt >= 5) throw e;
     }
@@ -233,12 +260,14 @@ export async function reassess(db: Kysely<Database>, holder: Holder, ctx: Assess
 
 /** The assessment in force now: the recorded one while it is valid under the ruleset in force. */
 export async function currentAssessment(db: Kysely<Database>, holder: Holder, ctx: AssessContext): Promise<StoredAssessment> {
-  const [status] = await statusOf(db, [holder.id]);
+  const [[status], applied] = await Promise.all([statusOf(db, [holder.id]), getJobState(db, APPLIED_RULESET)]);
   const ruleset = ctx.rules.inForce(ctx.now);
-  if (status && status.valid_until > ctx.now.getTime() && status.ruleset_version === ruleset.version) {
+  // current under the rules in force: assessed under them, or confirmed when everyone was re-assessed under them
+  const underRules = status !== undefined && (status.ruleset_version === ruleset.version || applied === ruleset.version);
+  if (status && status.valid_until > ctx.now.getTime() && underRules) {
     const row = await findAssessment(db, status.assessment_id);
     if (row) return { ...rowToAssessment(row), validUntil: new Date(status.valid_until) };
   }
-  const cause: ChangeCause = status && status.ruleset_version !== ruleset.version ? { kind: 'rule_change', ref: ruleset.version } : { kind: 'time' };
+  const cause: ChangeCause = status && !underRules ? { kind: 'rule_change', ref: ruleset.version } : { kind: 'time' };
   return reassess(db, holder, ctx, cause);
 }

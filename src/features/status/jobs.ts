@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { reassessMany, type AssessContext, type Outcome } from '../assessments/service.ts';
+import { APPLIED_RULESET, getJobState, RULESET_CURSOR, setJobState } from './state.ts';
 
 export interface JobReport {
   assessed: number;
@@ -43,21 +44,6 @@ export async function runDueTransitions(db: Kysely<Database>, ctx: AssessContext
   }
 }
 
-async function getState(db: Kysely<Database>, name: string): Promise<string | undefined> {
-  return (await db.selectFrom('jobs_state').select('value').where('name', '=', name).executeTakeFirst())?.value;
-}
-
-async function setState(db: Kysely<Database>, name: string, value: string, now: number): Promise<void> {
-  await db
-    .insertInto('jobs_state')
-    .values({ name, value, updated_at: now })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
-    .execute();
-}
-
-const APPLIED = 'rules.applied_version';
-const CURSOR = 'rules.apply_cursor';
-
 /**
  * When the ruleset in force is not the one last applied, re-assesses every holder under it (in
  * holder-id order, remembering where it got to), each change recorded with the rule change as
@@ -69,9 +55,9 @@ export async function applyRulesetInForce(
   opts: { batchSize?: number; onProgress?: (done: number) => void } = {},
 ): Promise<(JobReport & { version: string }) | null> {
   const version = ctx.rules.inForce(ctx.now).version;
-  if ((await getState(db, APPLIED)) === version) return null;
+  if ((await getJobState(db, APPLIED_RULESET)) === version) return null;
   const report = { version, assessed: 0, recorded: 0, colourChanges: 0 };
-  const saved = await getState(db, CURSOR);
+  const saved = await getJobState(db, RULESET_CURSOR);
   let after = '';
   if (saved) {
     const c = JSON.parse(saved) as { version: string; after: string };
@@ -95,10 +81,10 @@ export async function applyRulesetInForce(
     );
     tally(report, outcomes);
     after = batch[batch.length - 1]!.id;
-    await setState(db, CURSOR, JSON.stringify({ version, after }), ctx.now.getTime());
+    await setJobState(db, RULESET_CURSOR, JSON.stringify({ version, after }), ctx.now.getTime());
     opts.onProgress?.(report.assessed);
   }
-  await setState(db, APPLIED, version, ctx.now.getTime());
-  await db.deleteFrom('jobs_state').where('name', '=', CURSOR).execute();
+  await setJobState(db, APPLIED_RULESET, version, ctx.now.getTime());
+  await db.deleteFrom('jobs_state').where('name', '=', RULESET_CURSOR).execute();
   return report;
 }
