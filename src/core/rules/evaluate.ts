@@ -310,6 +310,42 @@ function toReason(c: Cause, ctx: Context): Reason {
   };
 }
 
+const COLOUR_WORDS: Record<Colour, Text> = {
+  green: { en: 'green', 'zh-CN': '绿码' },
+  yellow: { en: 'yellow', 'zh-CN': '黄码' },
+  red: { en: 'red', 'zh-CN': '红码' },
+  grey: { en: 'grey', 'zh-CN': '灰码' },
+};
+
+function overrideReason(o: NonNullable<Facts['overrides']>[number], tz: string): Reason {
+  const until = formatLocal(o.until, tz);
+  return {
+    ruleId: 'override',
+    colour: o.colour,
+    text: {
+      en: `A decision by two health officials (${o.reasonCode}): ${COLOUR_WORDS[o.colour].en} until ${until}. ${o.note}`.trim(),
+      'zh-CN': `经两名卫生官员决定（${o.reasonCode}）：${COLOUR_WORDS[o.colour]['zh-CN']}，至 ${until}。${o.note}`.trim(),
+    },
+    since: o.from.toISOString(),
+    periodStart: o.from.toISOString(),
+    facts: [{ kind: 'override', id: o.id, summary: `override to ${o.colour} (${o.reasonCode}) until ${o.until.toISOString()}` }],
+    wayToGreen: [
+      {
+        requirements: [
+          {
+            kind: 'elapsed',
+            text: { en: `the decision expires at ${until}`, 'zh-CN': `该决定于 ${until} 到期` },
+            due: o.until.toISOString(),
+            done: false,
+          },
+        ],
+        due: o.until.toISOString(),
+      },
+    ],
+    until: o.until.toISOString(),
+  };
+}
+
 export function evaluate(facts: Facts, ruleset: Ruleset, now: Date): Assessment {
   const t = now.getTime();
   const tz = facts.holder.timeZone;
@@ -345,5 +381,18 @@ export function evaluate(facts: Facts, ruleset: Ruleset, now: Date): Assessment 
   for (const v of all) if (v.knownAt > t) validUntil = Math.min(validUntil, v.knownAt);
   if (active.length > 0) validUntil = Math.min(validUntil, startOfLocalDate(nextDate(localDate(now, tz)), tz).getTime());
 
-  return { colour, reasons: active.map((c) => toReason(c, ctx)), rulesetVersion: ruleset.version, assessedAt: now, validUntil: new Date(validUntil) };
+  const reasons = active.map((c) => toReason(c, ctx));
+  // an approved manual decision in force sets the colour until it expires; the newest one wins
+  const override = (facts.overrides ?? [])
+    .filter((o) => o.from.getTime() <= t && t < o.until.getTime())
+    .sort((a, b) => b.from.getTime() - a.from.getTime() || a.id.localeCompare(b.id))[0];
+  for (const o of facts.overrides ?? []) {
+    if (o.from.getTime() > t) validUntil = Math.min(validUntil, o.from.getTime());
+    else if (o.until.getTime() > t) validUntil = Math.min(validUntil, o.until.getTime());
+  }
+  if (override) {
+    colour = override.colour;
+    reasons.unshift(overrideReason(override, tz));
+  }
+  return { colour, reasons, rulesetVersion: ruleset.version, assessedAt: now, validUntil: new Date(validUntil) };
 }

@@ -67,6 +67,23 @@ export interface CheckInFact {
   at: Date;
 }
 
+/**
+ * A manual colour decision (an appeal upheld, a clinical judgement): proposed by one official,
+ * approved by another, with a reason from a closed list of health reasons, and an expiry. While
+ * it is in force it sets the colour; the rules' own reasons are still listed beside it.
+ */
+export interface OverrideFact {
+  id: string;
+  colour: Colour;
+  reasonCode: string;
+  /** the officials' written reason, shown to the holder */
+  note: string;
+  /** when it was approved: it takes effect then */
+  from: Date;
+  /** when it expires by itself */
+  until: Date;
+}
+
 export interface RiskAreaFact {
   id: string;
   region: string;
@@ -83,6 +100,8 @@ export interface Facts {
   riskAreaStays: RiskAreaStayFact[];
   discharges: DischargeFact[];
   checkIns: CheckInFact[];
+  /** approved manual decisions (optional: none when absent) */
+  overrides?: OverrideFact[];
 }
 
 export interface FactRef {
