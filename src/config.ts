@@ -24,6 +24,8 @@ export interface Config {
   readonly publicUrl: string | null;
   /** seconds between scheduler ticks (due transitions, rule changes); 0 turns it off */
   readonly schedulerSeconds: number;
+  /** PostgreSQL connections per server instance */
+  readonly dbPoolMax: number;
 }
 
 export class ConfigError extends Error {
@@ -95,5 +97,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     seedDemo: bool(env, 'HEALTHCODE_SEED_DEMO', true),
     publicUrl,
     schedulerSeconds: int(env, 'HEALTHCODE_SCHEDULER_SECONDS', 60, 0, 86_400),
+    dbPoolMax: int(env, 'HEALTHCODE_DB_POOL_MAX', 10, 1, 1000),
   });
 }

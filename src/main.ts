@@ -9,6 +9,8 @@ import type { AppDeps } from './deps.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './features/demo/seed.ts';
 import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.ts';
 import { loadRuleBook } from './features/rules/book.ts';
+import { startScanMaintenance } from './features/ops/maintenance.ts';
+import { RETENTION_DAYS } from './features/scans/service.ts';
 import { startScheduler } from './features/status/scheduler.ts';
 import { cryptoRandom, systemClock } from './support/clock.ts';
 
@@ -16,7 +18,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** Opens and migrates the store, makes sure a signing key exists; shared by serve and the CLI. */
 export async function prepareStore(config: Config): Promise<Store> {
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { poolMax: config.dbPoolMax });
   await migrateToLatest(store.db);
   return store;
 }
@@ -61,6 +63,8 @@ export async function serve(config: Config, log: (line: string) => void = consol
   // time-driven transitions and rule changes, without anyone asking
   const scheduler = startScheduler({ db: store.db, rules, clock: systemClock, random: cryptoRandom, log: app.log }, config.schedulerSeconds * 1000);
   void scheduler.tick();
+  // scan partitions ahead and retention: now and hourly
+  const maintenance = startScanMaintenance(store.db, { now: () => systemClock.now(), retentionDays: RETENTION_DAYS, log: app.log });
   const base = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
   log('');
   log(`healthcode is running on ${store.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`);
@@ -78,7 +82,11 @@ export async function serve(config: Config, log: (line: string) => void = consol
   const close = () =>
     (closing ??= (async () => {
       await scheduler.stop();
+      await maintenance.stop();
+      // keep-alive connections that finished their requests would hold the close for keepAliveTimeout (72 s)
+      const idle = setInterval(() => app.server.closeIdleConnections(), 100);
       await app.close(); // stops accepting, drains in-flight requests, flushes queued scans
+      clearInterval(idle);
       await store.close();
     })());
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
