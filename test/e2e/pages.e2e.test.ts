@@ -2,67 +2,14 @@
 // Holder registers → GREEN → declares fever → YELLOW with a reason → a checkpoint operator logs in,
 // picks the venue, pastes the token → verdict YELLOW with the masked name. Then the same token
 // through the camera path (a fake camera playing a video of the QR code).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, ensureWebBuild, haveChromium, shot, watchErrors } from './browser.ts';
 import { writeQrY4m } from './fake-camera.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const WEB_SRC = path.join(REPO, 'web');
-const WEB_OUT = path.join(REPO, 'dist', 'web');
-const SHOTS = path.join(REPO, 'test-results', 'e2e');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const haveChromium = existsSync(CHROMIUM);
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Build the web apps with Vite unless dist/web is newer than every source file. */
-async function ensureWebBuild(): Promise<void> {
-  const built = path.join(WEB_OUT, 'index.html');
-  const sources = Math.max(newestMtime(WEB_SRC), statSync(path.join(REPO, 'vite.config.ts')).mtimeMs);
-  if (existsSync(built) && existsSync(path.join(WEB_OUT, 'scanner', 'index.html')) && statSync(built).mtimeMs >= sources) return;
-  // a child process: vitest sets NODE_ENV=test, which would give a development React build
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: REPO,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
-}
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage, animations: 'allow' });
-}
-
-function watchErrors(page: Page, into: string[]): void {
-  page.on('pageerror', (err) => into.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    // 401 from the initial session probe is expected; anything the app logs as an error is not
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) into.push(`console: ${msg.text()}`);
-  });
-}
 
 describe.skipIf(!haveChromium && process.env.CI !== 'true')('web pages (Chromium e2e)', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
