@@ -47,14 +47,16 @@ function same(text: string): Text {
 
 function views(facts: Facts): FactView[] {
   const tz = facts.holder.timeZone;
-  const base = (kind: FactKind, id: string, knownAt: Date, eventAt: Date) => ({
+  // `shown` is the moment the text names: a stay's event is the instant it ended (midnight after
+  // the last day), but the holder was there on the day before
+  const base = (kind: FactKind, id: string, knownAt: Date, eventAt: Date, shown: Date = eventAt) => ({
     kind,
     id,
     knownAt: knownAt.getTime(),
     eventAt: eventAt.getTime(),
     dates: {
-      eventDate: same(localDate(eventAt, tz)),
-      eventTime: same(formatLocal(eventAt, tz)),
+      eventDate: same(localDate(shown, tz)),
+      eventTime: same(formatLocal(shown, tz)),
       knownDate: same(localDate(knownAt, tz)),
     },
   });
@@ -103,7 +105,7 @@ function views(facts: Facts): FactView[] {
     });
   }
   for (const s of facts.riskAreaStays) {
-    const b = base('riskAreaStay', s.id, s.knownAt, s.lastPresentAt);
+    const b = base('riskAreaStay', s.id, s.knownAt, s.lastPresentAt, new Date(s.lastPresentAt.getTime() - 1));
     out.push({
       ...b,
       data: {
@@ -144,7 +146,8 @@ function iso(t: number): string {
   return new Date(t).toISOString();
 }
 
-function requirementStatus(req: RequirementDoc, start: number, known: number, ctx: Context): RequirementStatus {
+/** `start` is the rule's period start, `event` and `known` the fact's own times. */
+function requirementStatus(req: RequirementDoc, start: number, event: number, known: number, ctx: Context): RequirementStatus {
   const p = ctx.ruleset.parameters;
   const { now, tz } = ctx;
   if ('elapsed' in req) {
@@ -192,7 +195,7 @@ function requirementStatus(req: RequirementDoc, start: number, known: number, ct
     const need = p[r.count]!;
     const gap = p[r.minGapHours]! * HOUR_MS;
     const within = r.withinDays === undefined ? null : p[r.withinDays]! * DAY_MS;
-    const anchor = r.sampledAfter === 'event' ? start : known;
+    const anchor = r.sampledAfter === 'event' ? event : known;
     const samples = ctx.facts.labResults
       .filter((l) => l.kind === 'pcr' && l.result === 'negative' && l.verified && l.reportedAt.getTime() <= now && l.sampledAt.getTime() > anchor)
       .sort((a, b) => a.sampledAt.getTime() - b.sampledAt.getTime() || a.id.localeCompare(b.id));
@@ -208,7 +211,7 @@ function requirementStatus(req: RequirementDoc, start: number, known: number, ct
       }
       if (chain.length > best.length) best = chain;
     }
-    const done = best.length >= need;
+    const done = best.length >= need; // a ruleset asking for 0 samples is met at once
     const anchorText = formatLocal(new Date(anchor), tz);
     const hours = p[r.minGapHours]!;
     return {
@@ -217,7 +220,7 @@ function requirementStatus(req: RequirementDoc, start: number, known: number, ct
         en: `${need} negative PCR tests sampled at least ${hours} h apart after ${anchorText}${within === null ? '' : `, within ${p[r.withinDays!]} days`} (${Math.min(best.length, need)} done)`,
         'zh-CN': `${anchorText} 之后采样、间隔至少 ${hours} 小时的 ${need} 次核酸阴性${within === null ? '' : `（${p[r.withinDays!]} 天内）`}（已完成 ${Math.min(best.length, need)} 次）`,
       },
-      due: done ? iso(Math.max(...best.map((s) => s.reportedAt.getTime()))) : null,
+      due: done ? iso(best.length === 0 ? anchor : Math.max(...best.slice(0, need).map((s) => s.reportedAt.getTime()))) : null,
       done,
       have: Math.min(best.length, need),
       need,
@@ -235,9 +238,9 @@ function requirementStatus(req: RequirementDoc, start: number, known: number, ct
   return { kind: 'checkInToday', text: { en: 'check in today', 'zh-CN': '今日完成健康打卡' }, due: iso(now), done: false };
 }
 
-function exitOptions(rule: RuleDoc, start: number, known: number, ctx: Context): ExitOption[] {
+function exitOptions(rule: RuleDoc, start: number, event: number, known: number, ctx: Context): ExitOption[] {
   return rule.exit.map((option) => {
-    const requirements = option.map((req) => requirementStatus(req, start, known, ctx));
+    const requirements = option.map((req) => requirementStatus(req, start, event, known, ctx));
     const dues = requirements.map((r) => r.due);
     const due = dues.includes(null) ? null : iso(Math.max(...dues.map((d) => Date.parse(d!))));
     return { requirements, due };
@@ -258,7 +261,7 @@ function causesFor(rule: RuleDoc, facts: FactView[], ctx: Context): Cause[] {
     const hit = evaluateCertLogic(rule.when, { fact: view.data, params: ctx.ruleset.parameters, now: iso(ctx.now) });
     if (!hit) continue;
     const start = rule.periodFrom === 'event' ? view.eventAt : view.knownAt;
-    const options = exitOptions(rule, start, view.knownAt, ctx);
+    const options = exitOptions(rule, start, view.eventAt, view.knownAt, ctx);
     if (options.some((o) => o.requirements.every((r) => r.done))) continue;
     out.push({ rule, view, start, options });
   }

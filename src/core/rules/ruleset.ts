@@ -54,6 +54,9 @@ export const REQUIRED_PARAMETERS = {
 } as const;
 export type ParameterName = keyof typeof REQUIRED_PARAMETERS;
 
+/** Parameters that make no sense at 0 (a re-check due at once would loop). */
+const MINIMUM: Partial<Record<ParameterName, number>> = { greenValidityHours: 1, overlapIntervalMinutes: 1 };
+
 export type RequirementDoc =
   | { elapsed: string }
   | { checkIns: string }
@@ -148,6 +151,8 @@ function resolveParameters(raw: unknown): Record<string, number> {
   for (const name of Object.keys(raw)) resolve(name);
   for (const name of Object.keys(REQUIRED_PARAMETERS)) {
     if (!(name in out)) throw new RulesetError(null, `parameters.${name}`, `missing parameter (${REQUIRED_PARAMETERS[name as ParameterName]})`);
+    const min = MINIMUM[name as ParameterName];
+    if (min !== undefined && out[name]! < min) throw new RulesetError(null, `parameters.${name}`, `must be at least ${min}, got ${out[name]}`);
   }
   return out;
 }
@@ -202,7 +207,7 @@ function checkTemplate(text: Text, kind: FactKind, params: Record<string, number
       if (name.startsWith('param:')) {
         if (!(name.slice(6) in params)) throw new RulesetError(ruleId, `reason.${lang}`, `missing parameter ${JSON.stringify(name.slice(6))} in {${name}}`);
       } else if (!TEMPLATE_FIELDS[kind].includes(name)) {
-        throw new RulesetError(ruleId, `reason.${lang}`, `unknown placeholder {${name}} for a ${kind} fact (known: ${TEMPLATE_FIELDS[kind].join(', ')})`);
+        throw new RulesetError(ruleId, `reason.${lang}`, `unknown placeholder {${name}} for the ${kind} fact (known: ${TEMPLATE_FIELDS[kind].join(', ')})`);
       }
     }
   }
@@ -218,7 +223,7 @@ function checkCondition(when: unknown, kind: FactKind, params: Record<string, nu
       (root === 'fact' && name !== undefined && FACT_FIELDS[kind].includes(name) && (rest.length === 0 || /^\d+$/.test(rest[0]!))) ||
       (root === 'params' && name !== undefined && name in params && rest.length === 0);
     if (!ok) {
-      const detail = root === 'params' ? `missing parameter ${JSON.stringify(name)}` : `reads ${JSON.stringify(path)}, which a ${kind} fact does not have (fields: ${FACT_FIELDS[kind].join(', ')})`;
+      const detail = root === 'params' ? `missing parameter ${JSON.stringify(name)}` : `reads ${JSON.stringify(path)}, which the ${kind} fact does not have (fields: ${FACT_FIELDS[kind].join(', ')})`;
       throw new RulesetError(ruleId, 'when', detail);
     }
   }

@@ -38,6 +38,9 @@ export function startOfLocalDate(date: string, timeZone: string): Date {
   let instant = guess - offsetMs(guess, timeZone);
   // a second pass settles dates whose midnight falls near an offset change
   instant = guess - offsetMs(instant, timeZone);
+  // where the clocks jump forward at midnight (America/Santiago, America/Havana) the date has no
+  // 00:00: it begins at the first moment that is on it
+  for (let i = 0; i < 8 && localDate(new Date(instant), timeZone) < date; i++) instant += 30 * 60_000;
   return new Date(instant);
 }
 
