@@ -10,6 +10,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './features/demo/seed.ts'
 import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.ts';
 import { loadRuleBook } from './features/rules/book.ts';
 import { startScanMaintenance } from './features/ops/maintenance.ts';
+import { hashPassword } from './features/auth/passwords.ts';
+import { simulateCity } from './features/simulate/simulate.ts';
 import { RETENTION_DAYS } from './features/scans/service.ts';
 import { startScheduler } from './features/status/scheduler.ts';
 import { cryptoRandom, systemClock } from './support/clock.ts';
@@ -43,6 +45,13 @@ export async function serve(config: Config, log: (line: string) => void = consol
         { now, random: cryptoRandom, keys, rules, idHashKey, timeZone: config.defaultTimeZone, liveCodeMinutes: config.liveCodeMinutes },
       );
       log(`seeded ${s.holdersCreated} holders, ${s.venues} venues, ${s.scansStored} scans`);
+      // and a small synthetic city around it: two weeks of movement and an outbreak (healthcode simulate)
+      const city = await simulateCity(
+        store.db,
+        { holders: 2000, venues: 100, days: 14, seed: 1 },
+        { now, timeZone: config.defaultTimeZone, region: config.region, idHashKey, passwordHash: await hashPassword(DEMO_PASSWORD), rulesetVersion: rules.inForce(now).version },
+      );
+      log(`simulated a city of ${city.holders} holders at ${city.venues} venues over ${city.days} days: ${city.scansWritten} scans, ${city.infected} infections`);
       seeded = true;
     }
   }

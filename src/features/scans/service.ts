@@ -52,6 +52,16 @@ function fingerprint(body: ScanBody, scannedAt: number): string {
     .digest('hex');
 }
 
+/** A scan must fall between the retention horizon and a little into the future (the bulk loader checks the same). */
+export function checkScanTime(scannedAt: number, now: Date): void {
+  if (scannedAt > now.getTime() + MAX_FUTURE_SKEW_MS) {
+    throw new DomainError('invalid_date', `scannedAt ${new Date(scannedAt).toISOString()} is in the future (server time ${now.toISOString()}); check the checkpoint's clock`);
+  }
+  if (scannedAt < now.getTime() - RETENTION_DAYS * 86_400_000) {
+    throw new DomainError('invalid_date', `scannedAt ${new Date(scannedAt).toISOString()} is older than the ${RETENTION_DAYS}-day retention period`);
+  }
+}
+
 export interface ScanContext {
   now: Date;
   keys: KeyRing;
@@ -76,12 +86,7 @@ interface PreparedScan {
 async function prepareScan(db: Kysely<Database>, operator: Staff, body: ScanBody, ctx: ScanContext, memo: VenueMemo): Promise<PreparedScan> {
   const scannedAt = Date.parse(body.scannedAt);
   if (Number.isNaN(scannedAt)) throw new DomainError('invalid_date', `scannedAt ${JSON.stringify(body.scannedAt)} is not a date-time`);
-  if (scannedAt > ctx.now.getTime() + MAX_FUTURE_SKEW_MS) {
-    throw new DomainError('invalid_date', `scannedAt ${body.scannedAt} is in the future (server time ${ctx.now.toISOString()}); check the checkpoint's clock`);
-  }
-  if (scannedAt < ctx.now.getTime() - RETENTION_DAYS * 86_400_000) {
-    throw new DomainError('invalid_date', `scannedAt ${body.scannedAt} is older than the ${RETENTION_DAYS}-day retention period`);
-  }
+  checkScanTime(scannedAt, ctx.now);
   let venue = memo.venue.get(body.venueId);
   if (venue === undefined) {
     venue = (await findVenue(db, body.venueId)) ?? null;

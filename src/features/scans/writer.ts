@@ -33,42 +33,46 @@ interface Pending {
 /** Rows per INSERT statement (within SQLite's and PostgreSQL's bound-parameter limits). */
 const CHUNK = 1000;
 
+/** Writes scans in one transaction: each claimed in the ledger, then stored; repeats answered from the store. */
 export async function insertScans(db: Kysely<Database>, rows: ScanTable[]): Promise<WriteOutcome[]> {
-  return db.transaction().execute(async (trx) => {
-    const claimed = new Set<string>();
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const ids = await trx
-        .insertInto('scan_event_ids')
-        .values(chunk.map((r) => ({ event_id: r.event_id, scanned_at: r.scanned_at })))
-        .onConflict((oc) => oc.column('event_id').doNothing())
-        .returning('event_id')
-        .execute();
-      for (const r of ids) claimed.add(r.event_id);
-    }
-    // the first row with a claimed id is stored; any repeat of it in this batch is a duplicate
-    const first = new Map<string, ScanTable>();
-    for (const r of rows) if (claimed.has(r.event_id) && !first.has(r.event_id)) first.set(r.event_id, r);
-    const fresh = [...first.values()];
-    for (let i = 0; i < fresh.length; i += CHUNK) {
-      await trx.insertInto('scans').values(fresh.slice(i, i + CHUNK)).execute();
-    }
-    const missing = [...new Set(rows.filter((r) => !claimed.has(r.event_id)).map((r) => r.event_id))];
-    const existing = new Map<string, ScanTable>();
-    for (let i = 0; i < missing.length; i += CHUNK) {
-      const found = await trx
-        .selectFrom('scan_event_ids')
-        .innerJoin('scans', (j) => j.onRef('scans.event_id', '=', 'scan_event_ids.event_id').onRef('scans.scanned_at', '=', 'scan_event_ids.scanned_at'))
-        .selectAll('scans')
-        .where('scan_event_ids.event_id', 'in', missing.slice(i, i + CHUNK))
-        .execute();
-      for (const f of found) existing.set(f.event_id, f);
-    }
-    return rows.map((row): WriteOutcome => {
-      if (first.get(row.event_id) === row) return { status: 'stored', row };
-      const prior = existing.get(row.event_id) ?? first.get(row.event_id);
-      return prior ? { status: 'duplicate', row: prior } : { status: 'purged', row: null };
-    });
+  return db.transaction().execute((trx) => insertScansIn(trx, rows));
+}
+
+/** The same inside a transaction the caller holds (bulk loaders commit their progress with it). */
+export async function insertScansIn(trx: Kysely<Database>, rows: ScanTable[]): Promise<WriteOutcome[]> {
+  const claimed = new Set<string>();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const ids = await trx
+      .insertInto('scan_event_ids')
+      .values(chunk.map((r) => ({ event_id: r.event_id, scanned_at: r.scanned_at })))
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .returning('event_id')
+      .execute();
+    for (const r of ids) claimed.add(r.event_id);
+  }
+  // the first row with a claimed id is stored; any repeat of it in this batch is a duplicate
+  const first = new Map<string, ScanTable>();
+  for (const r of rows) if (claimed.has(r.event_id) && !first.has(r.event_id)) first.set(r.event_id, r);
+  const fresh = [...first.values()];
+  for (let i = 0; i < fresh.length; i += CHUNK) {
+    await trx.insertInto('scans').values(fresh.slice(i, i + CHUNK)).execute();
+  }
+  const missing = [...new Set(rows.filter((r) => !claimed.has(r.event_id)).map((r) => r.event_id))];
+  const existing = new Map<string, ScanTable>();
+  for (let i = 0; i < missing.length; i += CHUNK) {
+    const found = await trx
+      .selectFrom('scan_event_ids')
+      .innerJoin('scans', (j) => j.onRef('scans.event_id', '=', 'scan_event_ids.event_id').onRef('scans.scanned_at', '=', 'scan_event_ids.scanned_at'))
+      .selectAll('scans')
+      .where('scan_event_ids.event_id', 'in', missing.slice(i, i + CHUNK))
+      .execute();
+    for (const f of found) existing.set(f.event_id, f);
+  }
+  return rows.map((row): WriteOutcome => {
+    if (first.get(row.event_id) === row) return { status: 'stored', row };
+    const prior = existing.get(row.event_id) ?? first.get(row.event_id);
+    return prior ? { status: 'duplicate', row: prior } : { status: 'purged', row: null };
   });
 }
 
