@@ -19,6 +19,10 @@ import { notReady, ReadinessCheck } from './features/ops/readiness.ts';
 import { checkpointRoutes } from './features/scans/routes.ts';
 import { ScanWriter } from './features/scans/writer.ts';
 import { staffRoutes } from './features/staff/routes.ts';
+import { AuditBatcher } from './features/audit/service.ts';
+import { audience, installSecurity } from './features/security/plugin.ts';
+import { STAFF_ROLES } from './features/security/roles.ts';
+import { dueProcessRoutes } from './features/security/routes.ts';
 
 function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
@@ -56,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const scanWriter = new ScanWriter(deps.store.db, 2000, metrics.writerObserver());
   metrics.watchQueues(scanWriter, deps.store);
   const readiness = new ReadinessCheck(deps.store, scanWriter);
+  const auditBatch = new AuditBatcher(deps.store.db);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
@@ -111,6 +116,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     strictTransportSecurity: deps.config.cookieSecure,
   });
   await app.register(rateLimit, { global: false });
+  // roles for every route, cross-site write refusal, the audit entry of every write
+  installSecurity(app, deps, auditBatch);
+  const rate = deps.config;
   await app.register(swagger, {
     openapi: {
       info: { title: 'healthcode API', version: '0.1.0', description: 'Holders, checkpoints and the public transparency endpoints.' },
@@ -122,31 +130,60 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(async (a) => {
+    audience(a, ['anonymous'], rate.ratePublicPerMinute);
+    await a.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/healthz', { schema: { hide: true }, config: { roles: ['anonymous'] } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true }, config: { roles: ['anonymous'] } }, async (req, reply) => {
     const r = await readiness.run();
     if (r.ready) return { status: 'ready' };
     req.log.warn({ code: r.code }, `not ready: ${r.message}`);
     return reply.code(503).header('retry-after', '5').send(errorBody(r.code, r.message));
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { roles: ['anonymous'] } }, async (_req, reply) => {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  await app.register(async (a) => holderRoutes(a, deps), { prefix: '/api/holder' });
-  await app.register(async (a) => staffRoutes(a, deps), { prefix: '/api/staff' });
-  await app.register(async (a) => checkpointRoutes(a, { ...deps, scanWriter, metrics }), { prefix: '/api/checkpoint' });
-  await app.register(async (a) => publicRoutes(a, deps), { prefix: '/api/public' });
-  await app.register(async (a) => rulesRoutes(a, deps), { prefix: '/api/public/rules' });
+  // each audience with its default roles and rate class (holderRoutes narrows its own logged-in part to 'holder')
+  const anyStaff = [...STAFF_ROLES];
+  await app.register(async (a) => {
+    audience(a, ['anonymous'], rate.ratePublicPerMinute);
+    await holderRoutes(a, deps);
+  }, { prefix: '/api/holder' });
+  await app.register(async (a) => {
+    audience(a, ['anonymous'], rate.ratePublicPerMinute);
+    await staffRoutes(a, deps);
+  }, { prefix: '/api/staff' });
+  await app.register(async (a) => {
+    audience(a, ['checkpoint_operator', 'venue_manager'], rate.rateCheckpointPerMinute);
+    await checkpointRoutes(a, { ...deps, scanWriter, metrics });
+  }, { prefix: '/api/checkpoint' });
+  await app.register(async (a) => {
+    audience(a, ['anonymous'], rate.ratePublicPerMinute);
+    await publicRoutes(a, deps);
+  }, { prefix: '/api/public' });
+  await app.register(async (a) => {
+    audience(a, ['anonymous'], rate.ratePublicPerMinute);
+    await rulesRoutes(a, deps);
+  }, { prefix: '/api/public/rules' });
+  // appeals, overrides, access log, export and deletion, audit, transparency (each route declares its roles)
+  await app.register(async (a) => {
+    audience(a, anyStaff, rate.rateStaffPerMinute);
+    await dueProcessRoutes(a, deps);
+  }, { prefix: '/api' });
 
   if (deps.webRoot && fs.existsSync(deps.webRoot)) {
-    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', index: ['index.html'], wildcard: true });
+    await app.register(async (a) => {
+      audience(a, ['anonymous']);
+      await a.register(fastifyStatic, { root: deps.webRoot!, prefix: '/', index: ['index.html'], wildcard: true });
+    });
   }
 
   app.addHook('onClose', async () => {
     await scanWriter.close();
+    await auditBatch.close();
   });
   return app;
 }

@@ -26,6 +26,31 @@ export interface Config {
   readonly schedulerSeconds: number;
   /** PostgreSQL connections per server instance */
   readonly dbPoolMax: number;
+  // ---- due process and security (src/features/security, audit, appeals, overrides, retention)
+  /** wrong passwords (or codes) for one account within the lock window before it locks */
+  readonly loginMaxFailures: number;
+  /** minutes an account stays locked (also the window failures are counted in) */
+  readonly loginLockMinutes: number;
+  /** hours an official has to decide an appeal */
+  readonly appealDeadlineHours: number;
+  /** largest evidence file, bytes */
+  readonly evidenceMaxBytes: number;
+  /** an alarm when one official proposes more overrides than this within an hour */
+  readonly overrideAlarmPerHour: number;
+  /** an alarm when this many overrides within 24 h target holders sharing a region or a venue */
+  readonly overrideBatchAlarm: number;
+  /** days kept: declarations, check-ins, issued codes, evidence after its appeal is decided */
+  readonly retainDeclarationDays: number;
+  readonly retainCheckInDays: number;
+  readonly retainIssuedCodeDays: number;
+  readonly retainEvidenceDays: number;
+  /** days health records are held after they were recorded before a deletion request applies */
+  readonly deletionHoldDays: number;
+  /** requests per minute per caller for each route class; 0 turns a class's limit off */
+  readonly ratePublicPerMinute: number;
+  readonly rateHolderPerMinute: number;
+  readonly rateStaffPerMinute: number;
+  readonly rateCheckpointPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +123,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl,
     schedulerSeconds: int(env, 'HEALTHCODE_SCHEDULER_SECONDS', 60, 0, 86_400),
     dbPoolMax: int(env, 'HEALTHCODE_DB_POOL_MAX', 10, 1, 1000),
+    loginMaxFailures: int(env, 'HEALTHCODE_LOGIN_MAX_FAILURES', 5, 1, 100),
+    loginLockMinutes: int(env, 'HEALTHCODE_LOGIN_LOCK_MINUTES', 15, 1, 24 * 60),
+    appealDeadlineHours: int(env, 'HEALTHCODE_APPEAL_DEADLINE_HOURS', 48, 1, 24 * 30),
+    evidenceMaxBytes: int(env, 'HEALTHCODE_EVIDENCE_MAX_KB', 2048, 1, 10 * 1024) * 1024,
+    overrideAlarmPerHour: int(env, 'HEALTHCODE_OVERRIDE_ALARM_PER_HOUR', 5, 1, 10_000),
+    overrideBatchAlarm: int(env, 'HEALTHCODE_OVERRIDE_BATCH_ALARM', 3, 2, 10_000),
+    retainDeclarationDays: int(env, 'HEALTHCODE_RETAIN_DECLARATION_DAYS', 60, 30, 3650),
+    retainCheckInDays: int(env, 'HEALTHCODE_RETAIN_CHECK_IN_DAYS', 60, 30, 3650),
+    retainIssuedCodeDays: int(env, 'HEALTHCODE_RETAIN_ISSUED_CODE_DAYS', 21, 1, 3650),
+    retainEvidenceDays: int(env, 'HEALTHCODE_RETAIN_EVIDENCE_DAYS', 30, 1, 3650),
+    deletionHoldDays: int(env, 'HEALTHCODE_DELETION_HOLD_DAYS', 30, 0, 3650),
+    ratePublicPerMinute: int(env, 'HEALTHCODE_RATE_PUBLIC_PER_MINUTE', 600, 0, 1_000_000),
+    rateHolderPerMinute: int(env, 'HEALTHCODE_RATE_HOLDER_PER_MINUTE', 300, 0, 1_000_000),
+    rateStaffPerMinute: int(env, 'HEALTHCODE_RATE_STAFF_PER_MINUTE', 600, 0, 1_000_000),
+    rateCheckpointPerMinute: int(env, 'HEALTHCODE_RATE_CHECKPOINT_PER_MINUTE', 12_000, 0, 100_000_000),
   });
 }

@@ -154,7 +154,11 @@ export type CodeView = Static<typeof CodeView>;
 
 // ---------------------------------------------------------------- checkpoints
 export const StaffLoginBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+    totp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: 'the authenticator code; required for officials, supervisors and operators' })),
+  },
   { additionalProperties: false },
 );
 export type StaffLoginBody = Static<typeof StaffLoginBody>;

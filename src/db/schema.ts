@@ -1,6 +1,7 @@
 // Table types for Kysely. Instants are integer milliseconds since the epoch (UTC) in both
 // stores — sortable, partitionable by range, no driver time-zone surprises. Calendar dates
 // are 'YYYY-MM-DD' text. JSON documents are text.
+import type { ColumnType } from 'kysely';
 
 
 export interface HolderTable {
@@ -64,6 +65,10 @@ export interface StaffAccountTable {
   role: string;
   password_hash: string;
   created_at: number;
+  /** base32 TOTP secret (RFC 6238); required at log-in for officials, supervisors, operators */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the last 30-second step accepted: a code is accepted once */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface StaffVenueTable {
@@ -243,6 +248,114 @@ export interface JobStateTable {
   updated_at: number;
 }
 
+/** The hash-chained audit log (src/features/audit): append-only, never updated or purged. */
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  actor_kind: 'holder' | 'staff' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_role: string;
+  action: string;
+  subject_kind: string | null;
+  subject_id: string | null;
+  reason: string | null;
+  detail: string; // JSON object
+  prev_hash: string;
+  hash: string;
+}
+
+/** The audit log's head, published once a day on the transparency page. */
+export interface AuditHeadTable {
+  day: string;
+  seq: number;
+  hash: string;
+  published_at: number;
+}
+
+export interface LoginFailureTable {
+  /** 'holder:<phone>' or 'staff:<username>' */
+  key: string;
+  failures: number;
+  window_start: number;
+  locked_until: number | null;
+}
+
+export interface OverrideTable {
+  id: string;
+  holder_id: string;
+  colour: 'green' | 'yellow' | 'red';
+  reason_code: string;
+  note: string;
+  until: number;
+  status: 'proposed' | 'approved' | 'rejected' | 'expired';
+  proposed_by: string;
+  proposed_at: number;
+  approved_by: string | null;
+  /** the supervisor who approved or rejected it */
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_note: string | null;
+  appeal_id: string | null;
+  /** JSON string[]: alarm kinds raised when it was proposed, shown to the approver */
+  flags: string;
+}
+
+export interface AppealTable {
+  id: string;
+  holder_id: string;
+  assessment_id: string | null;
+  colour: string;
+  text: string;
+  filed_at: number;
+  deadline_at: number;
+  status: 'open' | 'upheld' | 'rejected';
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  override_id: string | null;
+}
+
+export interface AppealEvidenceTable {
+  id: string;
+  appeal_id: string;
+  holder_id: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  /** base64 */
+  content: string;
+  uploaded_at: number;
+}
+
+export interface AlarmTable {
+  id: string;
+  kind: string;
+  key: string;
+  raised_at: number;
+  updated_at: number;
+  subject: string;
+  detail: string; // JSON
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  ack_note: string | null;
+}
+
+export interface DeletionRequestTable {
+  holder_id: string;
+  requested_at: number;
+  apply_after: number;
+  hold_reasons: string; // JSON string[]
+  applied_at: number | null;
+}
+
+export interface ScanDailyCountTable {
+  venue_id: string;
+  day: string;
+  scans: number;
+  passes: number;
+  invalid: number;
+}
+
 export interface Database {
   holders: HolderTable;
   sessions: SessionTable;
@@ -267,5 +380,14 @@ export interface Database {
   holder_status: HolderStatusTable;
   status_events: StatusEventTable;
   jobs_state: JobStateTable;
+  audit_log: AuditLogTable;
+  audit_heads: AuditHeadTable;
+  login_failures: LoginFailureTable;
+  overrides: OverrideTable;
+  appeals: AppealTable;
+  appeal_evidence: AppealEvidenceTable;
+  alarms: AlarmTable;
+  deletion_requests: DeletionRequestTable;
+  scan_daily_counts: ScanDailyCountTable;
 }
 

@@ -9,6 +9,7 @@ import type { Database } from '../../db/schema.ts';
 import { rowToDeclaration } from '../declarations/model.ts';
 import type { Holder } from '../holders/model.ts';
 import { riskAreasSince } from '../risk-areas/repository.ts';
+import { rowToOverrideFact } from '../overrides/model.ts';
 
 /** How far back facts can still matter: the longest period, plus the look-back, plus slack. */
 export function factHorizon(ruleset: Ruleset, now: Date): Date {
@@ -37,19 +38,22 @@ export async function gatherFactsBulk(
   const out = new Map<string, Facts>();
   if (ids.length === 0) return out;
   const since = factHorizon(ruleset, now).getTime();
-  const [declarations, labs, exposures, discharges, checkIns, areas] = await Promise.all([
+  const [declarations, labs, exposures, discharges, checkIns, areas, overrides] = await Promise.all([
     db.selectFrom('declarations').selectAll().where('holder_id', 'in', ids).where('declared_at', '>=', since).execute(),
     db.selectFrom('lab_results').selectAll().where('holder_id', 'in', ids).where('sampled_at', '>=', since).execute(),
     db.selectFrom('exposures').selectAll().where('holder_id', 'in', ids).where('notified_at', '>=', since).execute(),
     db.selectFrom('discharges').selectAll().where('holder_id', 'in', ids).where('at', '>=', since).execute(),
     db.selectFrom('check_ins').selectAll().where('holder_id', 'in', ids).where('at', '>=', since).execute(),
     riskAreasSince(db, new Date(since)),
+    // approved manual decisions (two people), still in force or recently ended
+    db.selectFrom('overrides').selectAll().where('holder_id', 'in', ids).where('approved_by', 'is not', null).where('until', '>=', since).execute(),
   ]);
   const byDecl = group(declarations);
   const byLab = group(labs);
   const byExp = group(exposures);
   const byDis = group(discharges);
   const byCheck = group(checkIns);
+  const byOverride = group(overrides);
   for (const h of holders) {
     const decl = (byDecl.get(h.id) ?? []).sort((a, b) => a.declared_at - b.declared_at || a.id.localeCompare(b.id)).map(rowToDeclaration);
     out.set(h.id, {
@@ -74,6 +78,7 @@ export async function gatherFactsBulk(
       riskAreaStays: declaredStays(decl, areas, h.timeZone, ruleset.parameters.highRiskLookbackDays),
       discharges: (byDis.get(h.id) ?? []).map((r) => ({ id: r.id, at: new Date(r.at) })),
       checkIns: (byCheck.get(h.id) ?? []).map((r) => ({ id: r.id, at: new Date(r.at) })),
+      overrides: (byOverride.get(h.id) ?? []).flatMap((r) => rowToOverrideFact(r) ?? []),
     });
   }
   return out;

@@ -1,40 +1,71 @@
-// Session look-up for the holder and staff audiences; each audience plugin adds one of these
-// as its preHandler, so a route is authenticated by where it is registered.
+// Who is calling: the holder and staff sessions (HttpOnly, SameSite=Strict cookies), resolved
+// once per request by the role guard (src/features/security/plugin.ts) against the roles the
+// route allows. Handlers read the caller with holderOf / staffOf / principalOf.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import { DomainError } from '../../errors.ts';
 import { getHolder } from '../holders/service.ts';
 import type { Holder } from '../holders/model.ts';
-import { getStaff, type Staff, type StaffRole } from '../staff/service.ts';
+import { HOLDER_ROLES, isStaffRole, type Role, type StaffRole } from '../security/roles.ts';
+import { findStaffById } from '../staff/repository.ts';
+import { rowToStaff, type Staff } from '../staff/service.ts';
+import type { Actor } from '../audit/service.ts';
 import { COOKIE, createSession, deleteSession, findSessionSubject, type SubjectKind } from './sessions.ts';
+
+export type Principal =
+  | { kind: 'anonymous'; role: 'anonymous' }
+  | { kind: 'holder'; role: 'holder' | 'guardian'; holder: Holder }
+  | { kind: 'staff'; role: StaffRole; staff: Staff };
 
 declare module 'fastify' {
   interface FastifyRequest {
+    principal?: Principal;
     holder?: Holder;
     staff?: Staff;
   }
 }
 
-async function subject(deps: AppDeps, req: FastifyRequest, kind: SubjectKind): Promise<string> {
+async function sessionSubject(deps: AppDeps, req: FastifyRequest, kind: SubjectKind): Promise<string | null> {
   const token = req.cookies[COOKIE[kind]];
-  if (!token) throw new DomainError('unauthenticated', 'log in first');
-  const id = await findSessionSubject(deps.store.db, kind, token, deps.clock.now());
-  if (!id) throw new DomainError('unauthenticated', 'the session has expired; log in again');
-  return id;
+  if (!token) return null;
+  return findSessionSubject(deps.store.db, kind, token, deps.clock.now());
 }
 
-export function holderGuard(deps: AppDeps) {
-  return async (req: FastifyRequest): Promise<void> => {
-    req.holder = await getHolder(deps.store.db, await subject(deps, req, 'holder'));
-  };
-}
-
-export function staffGuard(deps: AppDeps, roles: readonly StaffRole[]) {
-  return async (req: FastifyRequest): Promise<void> => {
-    const staff = await getStaff(deps.store.db, await subject(deps, req, 'staff'));
-    if (!roles.includes(staff.role)) throw new DomainError('forbidden', `role ${staff.role} may not do this`);
-    req.staff = staff;
-  };
+/**
+ * Finds a caller the route allows, or throws: 401 when no session matches, 403 when a session
+ * exists but its role is not allowed. A browser may hold both a holder and a staff cookie; the one
+ * the route allows is used.
+ */
+export async function authorise(deps: AppDeps, req: FastifyRequest, roles: readonly Role[]): Promise<Principal> {
+  if (roles.includes('anonymous')) return { kind: 'anonymous', role: 'anonymous' };
+  let seen: string | null = null;
+  const wantsHolder = HOLDER_ROLES.some((r) => roles.includes(r));
+  const wantsStaff = roles.some(isStaffRole);
+  // the holder session is tried first only when the route is for holders
+  if (wantsHolder) {
+    const id = await sessionSubject(deps, req, 'holder');
+    if (id) {
+      const holder = await getHolder(deps.store.db, id).catch(() => null);
+      if (holder) {
+        // until dependants exist (issue 9) a holder enters a guardian route as a holder acting for themself;
+        // such a route must check the guardianship of the dependant it names
+        return { kind: 'holder', role: roles.includes('holder') ? 'holder' : 'guardian', holder };
+      }
+    }
+  } else if (req.cookies[COOKIE.holder] && (await sessionSubject(deps, req, 'holder'))) {
+    seen = 'holder';
+  }
+  const staffId = await sessionSubject(deps, req, 'staff');
+  if (staffId) {
+    const row = await findStaffById(deps.store.db, staffId);
+    if (row) {
+      const staff = rowToStaff(row);
+      if (wantsStaff && roles.includes(staff.role)) return { kind: 'staff', role: staff.role, staff };
+      seen = staff.role;
+    }
+  }
+  if (seen) throw new DomainError('forbidden', `a ${seen} may not do this`);
+  throw new DomainError('unauthenticated', 'log in first (or the session has expired)');
 }
 
 export async function startSession(deps: AppDeps, reply: FastifyReply, kind: SubjectKind, subjectId: string): Promise<void> {
@@ -54,7 +85,7 @@ export async function endSession(deps: AppDeps, req: FastifyRequest, reply: Fast
   reply.clearCookie(COOKIE[kind], { path: '/' });
 }
 
-/** The authenticated holder; only call inside a plugin guarded by holderGuard. */
+/** The authenticated holder; only on routes that allow holders. */
 export function holderOf(req: FastifyRequest): Holder {
   if (!req.holder) throw new DomainError('unauthenticated', 'log in first');
   return req.holder;
@@ -63,4 +94,16 @@ export function holderOf(req: FastifyRequest): Holder {
 export function staffOf(req: FastifyRequest): Staff {
   if (!req.staff) throw new DomainError('unauthenticated', 'log in first');
   return req.staff;
+}
+
+export function principalOf(req: FastifyRequest): Principal {
+  return req.principal ?? { kind: 'anonymous', role: 'anonymous' };
+}
+
+/** The caller as the audit log records them. */
+export function actorOf(req: FastifyRequest): Actor {
+  const p = principalOf(req);
+  if (p.kind === 'holder') return { kind: 'holder', id: p.holder.id, role: p.role };
+  if (p.kind === 'staff') return { kind: 'staff', id: p.staff.id, role: p.role };
+  return { kind: 'anonymous', id: null, role: 'anonymous' };
 }

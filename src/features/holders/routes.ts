@@ -14,7 +14,9 @@ import {
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../deps.ts';
 import { currentAssessment, presentAssessment, reassess } from '../assessments/service.ts';
-import { endSession, holderGuard, holderOf, startSession } from '../auth/guard.ts';
+import { endSession, holderOf, startSession } from '../auth/guard.ts';
+import { withLockout } from '../auth/lockout.ts';
+import { audience } from '../security/plugin.ts';
 import { issueLiveCode } from '../codes/service.ts';
 import { declare, recentDeclarations } from '../declarations/service.ts';
 import { presentDeclaration } from '../declarations/model.ts';
@@ -22,6 +24,7 @@ import { checkInRoutes } from '../check-ins/routes.ts';
 import { historyRoutes } from '../status/routes.ts';
 import { presentHolder } from './model.ts';
 import { authenticateHolder, registerHolder } from './service.ts';
+import { lockoutPolicy } from '../security/policy.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
@@ -48,6 +51,7 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
         defaultTimeZone: deps.config.defaultTimeZone,
       });
       const assessment = await reassess(db, holder, ctx(), { kind: 'registration' });
+      req.auditSubject = { kind: 'holder', id: holder.id };
       await startSession(deps, reply, 'holder', holder.id);
       return reply.code(201).send({ holder: presentHolder(holder), assessment: presentAssessment(assessment) });
     },
@@ -60,8 +64,9 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
-      const holder = await authenticateHolder(db, req.body);
+      const holder = await withLockout(db, `holder:${req.body.phone}`, deps.clock.now(), lockoutPolicy(deps), () => authenticateHolder(db, req.body));
       await startSession(deps, reply, 'holder', holder.id);
+      req.auditSubject = { kind: 'holder', id: holder.id };
       return { holder: presentHolder(holder) };
     },
   );
@@ -72,7 +77,7 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
   });
 
   await app.register(async (authed) => {
-    authed.addHook('preHandler', holderGuard(deps));
+    audience(authed, ['holder'], deps.config.rateHolderPerMinute);
     await checkInRoutes(authed, deps);
     await historyRoutes(authed, deps);
 

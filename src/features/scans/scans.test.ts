@@ -182,7 +182,9 @@ describe.each(DIALECTS)('checkpoint scans on %s', (dialect) => {
     const anon = await t.app.inject({ method: 'POST', url: '/api/checkpoint/scans', payload: scanBody('HCQ1:ABC') });
     expect(anon.statusCode).toBe(401);
     const asHolder = await t.app.inject({ method: 'POST', url: '/api/checkpoint/scans', headers: { cookie }, payload: scanBody('HCQ1:ABC') });
-    expect(asHolder.statusCode).toBe(401);
+    // authenticated, but a holder is not allowed here
+    expect(asHolder.statusCode).toBe(403);
+    expect(asHolder.json().error.code).toBe('forbidden');
   });
 
   it('the operator sees their account and venues', async () => {
