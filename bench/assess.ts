@@ -17,6 +17,7 @@ import { publishRuleset } from '../src/features/rules/service.ts';
 import { applyRulesetInForce } from '../src/features/status/jobs.ts';
 import { seededRandom } from '../src/features/demo/city.ts';
 import { cryptoRandom } from '../src/support/clock.ts';
+import type { CheckInTable, DeclarationTable, ExposureTable, HolderTable, LabResultTable } from '../src/db/schema.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,11 +47,11 @@ async function build(): Promise<void> {
   const t0 = performance.now();
   const BATCH = 1000;
   for (let i = 0; i < N; i += BATCH) {
-    const holders = [];
-    const declarations = [];
-    const labs = [];
-    const exposures = [];
-    const checkIns = [];
+    const holders: HolderTable[] = [];
+    const declarations: DeclarationTable[] = [];
+    const labs: LabResultTable[] = [];
+    const exposures: ExposureTable[] = [];
+    const checkIns: CheckInTable[] = [];
     for (let j = i; j < Math.min(i + BATCH, N); j++) {
       const id = `h${String(j).padStart(8, '0')}`;
       holders.push({
@@ -73,7 +74,7 @@ async function build(): Promise<void> {
         exposures.push({
           id: `e${j}`,
           holder_id: id,
-          kind: r < 0.07 ? 'close' : 'secondary',
+          kind: r < 0.07 ? ('close' as const) : ('secondary' as const),
           last_exposure_at: now.getTime() - 5 * DAY,
           notified_at: now.getTime() - 4 * DAY,
           venue_id: 'V0001',
@@ -82,7 +83,7 @@ async function build(): Promise<void> {
           source_ref: null,
         });
       } else if (r < 0.11) {
-        labs.push({ id: `l${j}`, holder_id: id, kind: 'pcr' as const, result: 'positive' as const, sampled_at: now.getTime() - 3 * DAY, reported_at: now.getTime() - 2 * DAY, verified: 1, lab: 'bench', source: 'official', created_at: now.getTime() });
+        labs.push({ id: `l${j}`, holder_id: id, kind: 'pcr', result: 'positive', sampled_at: now.getTime() - 3 * DAY, reported_at: now.getTime() - 2 * DAY, verified: 1, lab: 'bench', source: 'official', created_at: now.getTime(), external_id: null, review: 'verified' });
       }
       if (r < 0.11 && rnd() < 0.5) {
         for (let d = 0; d < 6; d++) {

@@ -14,6 +14,9 @@ import { DomainError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { holderRoutes } from './features/holders/routes.ts';
 import { publicRoutes } from './features/public/routes.ts';
 import { rulesRoutes } from './features/rules/routes.ts';
+import { caseRoutes } from './features/cases/routes.ts';
+import { officialLabRoutes } from './features/lab-results/routes.ts';
+import { officialRiskAreaRoutes, publicRiskAreaRoutes } from './features/risk-areas/routes.ts';
 import { Metrics } from './features/ops/metrics.ts';
 import { notReady, ReadinessCheck } from './features/ops/readiness.ts';
 import { checkpointRoutes } from './features/scans/routes.ts';
@@ -168,6 +171,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
     await rulesRoutes(a, deps);
   }, { prefix: '/api/public/rules' });
+  // officials: lab results, cases and tracing, risk areas
+  await app.register(async (a) => {
+    audience(a, ['official'], rate.rateStaffPerMinute);
+    await officialLabRoutes(a, deps);
+    await caseRoutes(a, deps);
+    await officialRiskAreaRoutes(a, deps);
+  }, { prefix: '/api/official' });
+  await app.register(async (a) => {
+    audience(a, ['anonymous'], rate.ratePublicPerMinute);
+    await publicRiskAreaRoutes(a, deps);
+  }, { prefix: '/api/public' });
   // appeals, overrides, access log, export and deletion, audit, transparency (each route declares its roles)
   await app.register(async (a) => {
     audience(a, anyStaff, rate.rateStaffPerMinute);

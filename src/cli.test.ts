@@ -5,6 +5,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { openStore } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { ensureIdHashKey } from './features/keys/service.ts';
+import { registerHolder as registerHolderService } from './features/holders/service.ts';
+import { cryptoRandom } from './support/clock.ts';
 import { DIALECTS, pgAdminUrl } from '../test/support/db.ts';
 import { makeTestApp, registerHolder, REPO_ROOT, type TestApp } from '../test/support/app.ts';
 
@@ -119,6 +124,42 @@ describe('healthcode migrate and keys init', () => {
       expect(k2.stdout).toMatch(/is already active/);
     } finally {
       await dropPg?.();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('healthcode import csv', () => {
+  it('imports the good rows, reports each bad row with its line, exits 1, and a second run changes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hc-cli-'));
+    try {
+      const url = `sqlite:${path.join(dir, 'hc.db')}`;
+      const store = openStore(url);
+      await migrateToLatest(store.db);
+      const now = new Date();
+      const key = await ensureIdHashKey(store.db, cryptoRandom, now);
+      await registerHolderService(store.db, { name: 'Li Na', idNumber: 'CSV1234567', dateOfBirth: '1985-05-05', phone: '13712345678', region: 'CN-LX-01', password: 'long enough password' }, { now, random: cryptoRandom, idHashKey: key, defaultTimeZone: 'Asia/Shanghai' });
+      await store.close();
+      const sampled = new Date(Date.now() - 3_600_000).toISOString();
+      const csv = [
+        'external_id,id_number,kind,result,sampled_at,reported_at,lab',
+        `r1,CSV1234567,pcr,negative,${sampled},,Lanxi CDC`,
+        `r2,CSV1234567,pcr,maybe,${sampled},,Lanxi CDC`,
+        `r3,CSV1234567,pcr,negative,2026-11-22,,Lanxi CDC`,
+        `r4,NOBODY0000,pcr,negative,${sampled},,Lanxi CDC`,
+      ].join('\n');
+      const file = path.join(dir, 'results.csv');
+      fs.writeFileSync(file, csv);
+      const env = { HEALTHCODE_DATABASE_URL: url, HEALTHCODE_DATA_DIR: dir };
+      const first = await cli(['import', 'csv', file], env);
+      expect(first.code).toBe(1);
+      expect(first.stdout).toContain('stored 1, already there 0, rejected 3');
+      expect(first.stderr).toContain('line 3: result "maybe" is not positive or negative');
+      expect(first.stderr).toContain('line 4: sampled_at "2026-11-22" is not a date-time with an offset');
+      expect(first.stderr).toContain('line 5: no holder');
+      const second = await cli(['import', 'csv', file], env);
+      expect(second.stdout).toContain('stored 0, already there 1, rejected 3');
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

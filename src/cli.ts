@@ -20,6 +20,12 @@ import { loadRuleBook } from './features/rules/book.ts';
 import { dryRun, formatDryRun, publishRuleset } from './features/rules/service.ts';
 import { applyRulesetInForce, runDueTransitions } from './features/status/jobs.ts';
 import { parseRuleset } from './core/rules/ruleset.ts';
+import { CSV_COLUMNS, parseLabCsv } from './core/labs/csv.ts';
+import { parseFhirBundle } from './core/labs/fhir.ts';
+import type { LabRecord } from './core/labs/records.ts';
+import { followUpResults } from './features/lab-results/pipeline.ts';
+import { storeLabRecords } from './features/lab-results/service.ts';
+import { traceCase } from './features/tracing/service.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openStore } from './db/connect.ts';
 import { prepareStore, serve } from './main.ts';
@@ -172,6 +178,79 @@ export function buildCli(): Command {
         );
         const due = await runDueTransitions(store.db, ctx);
         console.log(`due transitions: ${due.assessed} holders assessed, ${due.recorded} new assessments, ${due.colourChanges} colour changes`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  const imports = program.command('import').description('import lab results (idempotent: the same file twice changes nothing)');
+  const runImport = async (file: string, kind: 'fhir' | 'csv') => {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`${JSON.stringify(file)} is not readable: ${(e as Error).message}`);
+    }
+    const config = loadConfig();
+    const store = await prepareStore(config);
+    try {
+      const now = systemClock.now();
+      let parsed: { records: { at: string; record: LabRecord }[]; problems: { at: string; reason: string }[] };
+      if (kind === 'fhir') {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(text);
+        } catch (e) {
+          throw new UsageError(`${JSON.stringify(file)} is not JSON: ${(e as Error).message}`);
+        }
+        parsed = parseFhirBundle(doc, now);
+      } else {
+        parsed = parseLabCsv(text, now);
+      }
+      const ctx = { now, random: cryptoRandom, rules: await loadRuleBook(store.db, now), idHashKey: await ensureIdHashKey(store.db, cryptoRandom, now) };
+      const bar = new cliProgress.SingleBar({ format: `import ${kind} [{bar}] {value}/{total} records | {percentage}% | ETA {eta}s` }, cliProgress.Presets.shades_classic);
+      bar.start(parsed.records.length, 0);
+      const totals = { stored: 0, duplicates: 0, problems: [...parsed.problems], storedIds: [] as string[] };
+      for (let i = 0; i < parsed.records.length; i += 200) {
+        const r = await storeLabRecords(store.db, parsed.records.slice(i, i + 200), kind, ctx);
+        totals.stored += r.stored;
+        totals.duplicates += r.duplicates;
+        totals.problems.push(...r.problems);
+        totals.storedIds.push(...r.storedIds);
+        bar.update(Math.min(i + 200, parsed.records.length));
+      }
+      bar.stop();
+      const follow = await followUpResults(store.db, totals.storedIds, { ...ctx, actor: 'import', autoConfirm: config.autoConfirmCases, autoTrace: config.autoTrace });
+      console.log(`stored ${totals.stored}, already there ${totals.duplicates}, rejected ${totals.problems.length}; cases confirmed ${follow.casesConfirmed.length}`);
+      for (const t of follow.traces) console.log(`  case ${t.caseId}: ${t.closeContacts} close and ${t.secondaryContacts} secondary contacts, ${t.newExposures} new`);
+      for (const p of totals.problems) console.error(`  ${p.at}: ${p.reason}`);
+      if (totals.problems.length > 0) process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  };
+  imports
+    .command('fhir')
+    .description('a FHIR R4 Bundle of Observations (LOINC-coded SARS-CoV-2 tests) with the patients\' ID document numbers')
+    .argument('<file>', 'the Bundle JSON')
+    .action((file: string) => runImport(file, 'fhir'));
+  imports
+    .command('csv')
+    .description(`a CSV file with the columns ${CSV_COLUMNS.join(', ')}`)
+    .argument('<file>', 'the CSV file')
+    .action((file: string) => runImport(file, 'csv'));
+
+  program
+    .command('trace')
+    .description("trace (again) a confirmed case's contacts from the scans; re-running applies nothing twice")
+    .argument('<case-id>', 'the case id')
+    .action(async (caseId: string) => {
+      const config = loadConfig();
+      const store = await prepareStore(config);
+      try {
+        const now = systemClock.now();
+        const r = await traceCase(store.db, caseId, { now, random: cryptoRandom, rules: await loadRuleBook(store.db, now), runBy: 'cli' });
+        console.log(`case ${caseId}: ${r.caseVisits.length} visits; ${r.contacts.filter((c) => c.kind === 'close').length} close and ${r.contacts.filter((c) => c.kind === 'secondary').length} secondary contacts; ${r.newExposures} new`);
       } finally {
         await store.close();
       }

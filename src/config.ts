@@ -24,6 +24,12 @@ export interface Config {
   readonly publicUrl: string | null;
   /** seconds between scheduler ticks (due transitions, rule changes); 0 turns it off */
   readonly schedulerSeconds: number;
+  /** a verified positive PCR confirms a case by itself */
+  readonly autoConfirmCases: boolean;
+  /** a confirmed case is traced at once */
+  readonly autoTrace: boolean;
+  /** where colour-change notifications are POSTed (besides the log); null for none */
+  readonly webhookUrl: string | null;
   /** PostgreSQL connections per server instance */
   readonly dbPoolMax: number;
   // ---- due process and security (src/features/security, audit, appeals, overrides, retention)
@@ -89,6 +95,18 @@ function timeZone(env: Env, name: string, dflt: string): string {
   return tz;
 }
 
+function url(env: Env, name: string): string | null {
+  const v = env[name];
+  if (v === undefined || v === '') return null;
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+    return u.toString();
+  } catch {
+    throw new ConfigError(name, `expected an http(s) URL, got ${JSON.stringify(v)}`);
+  }
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const dataDir = path.resolve(cwd, env.HEALTHCODE_DATA_DIR || 'data');
   const databaseUrl = env.HEALTHCODE_DATABASE_URL || `sqlite:${path.join(dataDir, 'healthcode.db')}`;
@@ -122,6 +140,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     seedDemo: bool(env, 'HEALTHCODE_SEED_DEMO', true),
     publicUrl,
     schedulerSeconds: int(env, 'HEALTHCODE_SCHEDULER_SECONDS', 60, 0, 86_400),
+    autoConfirmCases: bool(env, 'HEALTHCODE_AUTO_CONFIRM_CASES', true),
+    autoTrace: bool(env, 'HEALTHCODE_AUTO_TRACE', true),
+    webhookUrl: url(env, 'HEALTHCODE_WEBHOOK_URL'),
     dbPoolMax: int(env, 'HEALTHCODE_DB_POOL_MAX', 10, 1, 1000),
     loginMaxFailures: int(env, 'HEALTHCODE_LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockMinutes: int(env, 'HEALTHCODE_LOGIN_LOCK_MINUTES', 15, 1, 24 * 60),

@@ -33,6 +33,10 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   store_full: 503,
   store_read_only: 503,
+  conflict: 409,
+  case_exists: 409,
+  unknown_holder: 404,
+  not_a_case: 422,
   internal_error: 500,
 } as const;
 
@@ -50,4 +54,8 @@ export class DomainError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
 }

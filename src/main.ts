@@ -14,6 +14,7 @@ import { hashPassword } from './features/auth/passwords.ts';
 import { simulateCity } from './features/simulate/simulate.ts';
 import { RETENTION_DAYS } from './features/scans/service.ts';
 import { startScheduler } from './features/status/scheduler.ts';
+import { logSender, webhookSender, type NotificationSender } from './features/notifications/dispatcher.ts';
 import { cryptoRandom, systemClock } from './support/clock.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +24,11 @@ export async function prepareStore(config: Config): Promise<Store> {
   const store = openStore(config.databaseUrl, { poolMax: config.dbPoolMax });
   await migrateToLatest(store.db);
   return store;
+}
+
+function notificationSenders(config: Config, log: { info: (obj: object, msg: string) => void }): NotificationSender[] {
+  const senders = [logSender('sms', (o, m) => log.info(o, m))];
+  return config.webhookUrl ? [...senders, webhookSender(config.webhookUrl)] : senders;
 }
 
 export async function serve(config: Config, log: (line: string) => void = console.log): Promise<() => Promise<void>> {
@@ -70,7 +76,8 @@ export async function serve(config: Config, log: (line: string) => void = consol
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   // time-driven transitions and rule changes, without anyone asking
-  const scheduler = startScheduler({ db: store.db, rules, clock: systemClock, random: cryptoRandom, log: app.log }, config.schedulerSeconds * 1000);
+  const scheduler = startScheduler(
+    { db: store.db, rules, clock: systemClock, random: cryptoRandom, log: app.log, senders: notificationSenders(config, app.log) }, config.schedulerSeconds * 1000);
   void scheduler.tick();
   // scan partitions ahead and retention: now and hourly
   const maintenance = startScanMaintenance(store.db, { now: () => systemClock.now(), retentionDays: RETENTION_DAYS, log: app.log });

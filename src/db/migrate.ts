@@ -5,12 +5,14 @@ import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_rules_lifecycle.ts';
 import * as m0003 from './migrations/0003_scan_partitions.ts';
+import * as m0004 from './migrations/0004_tracing.ts';
 import * as m0005 from './migrations/0005_due_process.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_rules_lifecycle': m0002,
   '0003_scan_partitions': m0003,
+  '0004_tracing': m0004,
   '0005_due_process': m0005,
 };
 

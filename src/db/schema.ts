@@ -151,6 +151,62 @@ export interface RiskAreaTable {
   ends_at: number | null;
   reason: string;
   created_at: number;
+  /** JSON string[] of venue ids, when the area is a set of venues rather than a region */
+  venue_ids: string | null;
+  renewed_at: number | null;
+  lifted_reason: string | null;
+  declared_by: string;
+}
+
+export interface CaseTable {
+  id: string;
+  holder_id: string;
+  lab_result_id: string;
+  onset_at: number | null;
+  sampled_at: number;
+  confirmed_at: number;
+  /** 2 days (the ruleset's infectiousDaysBefore) before onset or sample, whichever is earlier */
+  infectious_from: number;
+  /** isolation: the confirmation */
+  infectious_to: number;
+  confirmed_by: string;
+}
+
+export interface TraceRunTable {
+  id: string;
+  case_id: string;
+  run_at: number;
+  run_by: string;
+  case_visits: number;
+  close_contacts: number;
+  secondary_contacts: number;
+  new_exposures: number;
+  /** JSON: the contacts found (holder ids, venues, times, minutes) — for officials only */
+  result: string;
+}
+
+export interface InboxMessageTable {
+  id: string;
+  holder_id: string;
+  at: number;
+  colour: string;
+  title: string; // JSON Text
+  body: string; // JSON Text
+  event_id: string;
+  read_at: number | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  channel: string;
+  holder_id: string;
+  payload: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
 }
 
 export interface RegionTable {
@@ -190,6 +246,10 @@ export interface LabResultTable {
   lab: string;
   source: string;
   created_at: number;
+  /** the id in the source system (FHIR Observation id, CSV column): imports are idempotent by (source, external_id) */
+  external_id: string | null;
+  /** holder uploads wait for an official: pending → verified | rejected */
+  review: 'pending' | 'verified' | 'rejected';
 }
 
 export interface ExposureTable {
@@ -380,6 +440,10 @@ export interface Database {
   holder_status: HolderStatusTable;
   status_events: StatusEventTable;
   jobs_state: JobStateTable;
+  cases: CaseTable;
+  trace_runs: TraceRunTable;
+  inbox_messages: InboxMessageTable;
+  outbox: OutboxTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadTable;
   login_failures: LoginFailureTable;

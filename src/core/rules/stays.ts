@@ -25,7 +25,7 @@ export function declaredStays(
       const stayStart = startOfLocalDate(place.from, timeZone).getTime();
       const stayEnd = startOfLocalDate(nextDate(place.to), timeZone).getTime();
       for (const area of areas) {
-        if (!regionWithin(place.region, area.region)) continue;
+        if (area.venueIds || !regionWithin(place.region, area.region)) continue;
         const from = Math.max(stayStart, area.startsAt.getTime());
         const to = Math.min(stayEnd, area.endsAt?.getTime() ?? Number.POSITIVE_INFINITY, d.declaredAt.getTime());
         if (to <= from) continue;
@@ -41,6 +41,45 @@ export function declaredStays(
           source: 'declaration',
         });
       }
+    });
+  }
+  return out;
+}
+
+export interface ScanAt {
+  venueId: string;
+  venueName: string;
+  venueRegion: string;
+  at: Date;
+}
+
+/**
+ * Stays in risk areas from the holder's own scans: one per area, ending at the last scan there
+ * while it was a risk area, known when both the scan and the area were (a fact takes effect when
+ * it becomes known). Scans older than `lookbackDays` before now are left out.
+ */
+export function scannedStays(scans: readonly ScanAt[], areas: readonly RiskAreaFact[], lookbackDays: number, now: Date): RiskAreaStayFact[] {
+  const out: RiskAreaStayFact[] = [];
+  for (const area of areas) {
+    let last: ScanAt | null = null;
+    for (const s of scans) {
+      const inArea = area.venueIds ? area.venueIds.includes(s.venueId) : regionWithin(s.venueRegion, area.region);
+      if (!inArea) continue;
+      const t = s.at.getTime();
+      if (t < area.startsAt.getTime() || (area.endsAt !== null && t >= area.endsAt.getTime())) continue;
+      if (t < now.getTime() - lookbackDays * DAY_MS || t > now.getTime()) continue;
+      if (!last || t > last.at.getTime()) last = s;
+    }
+    if (!last) continue;
+    out.push({
+      id: `scan/${area.id}`,
+      areaId: area.id,
+      region: area.venueIds ? last.venueRegion : area.region,
+      level: area.level,
+      place: last.venueName,
+      lastPresentAt: last.at,
+      knownAt: new Date(Math.max(last.at.getTime(), area.declaredAt?.getTime() ?? area.startsAt.getTime())),
+      source: 'scan',
     });
   }
   return out;

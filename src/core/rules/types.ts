@@ -90,6 +90,10 @@ export interface RiskAreaFact {
   level: 'high' | 'medium';
   startsAt: Date;
   endsAt: Date | null;
+  /** when the area is a set of venues rather than a region */
+  venueIds?: string[];
+  /** when officials declared it (a stay is known no earlier) */
+  declaredAt?: Date;
 }
 
 export interface Facts {

@@ -2,7 +2,7 @@
 // once per batch, not once per holder).
 import type { Kysely } from 'kysely';
 import type { Ruleset } from '../../core/rules/ruleset.ts';
-import { declaredStays } from '../../core/rules/stays.ts';
+import { declaredStays, scannedStays } from '../../core/rules/stays.ts';
 import type { Facts } from '../../core/rules/types.ts';
 import { DAY_MS } from '../../core/time/zones.ts';
 import type { Database } from '../../db/schema.ts';
@@ -26,6 +26,18 @@ function group<T extends { holder_id: string }>(rows: T[]): Map<string, T[]> {
     else m.set(r.holder_id, [r]);
   }
   return m;
+}
+
+async function scansWithVenues(db: Kysely<Database>, holderIds: string[], since: number) {
+  const rows = await db
+    .selectFrom('scans')
+    .innerJoin('venues', 'venues.id', 'scans.venue_id')
+    .select(['scans.holder_id', 'scans.venue_id', 'scans.scanned_at', 'venues.name', 'venues.region'])
+    .where('scans.holder_id', 'in', holderIds)
+    .where('scans.scanned_at', '>=', since)
+    .where('scans.verdict_ok', '=', 1)
+    .execute();
+  return rows.map((r) => ({ ...r, holder_id: r.holder_id! }));
 }
 
 export async function gatherFactsBulk(
@@ -54,6 +66,9 @@ export async function gatherFactsBulk(
   const byDis = group(discharges);
   const byCheck = group(checkIns);
   const byOverride = group(overrides);
+  // scans at venues in risk areas, only when there are areas to be in
+  const scans = areas.length === 0 ? [] : await scansWithVenues(db, ids, Math.max(since, now.getTime() - ruleset.parameters.highRiskLookbackDays * DAY_MS));
+  const byScan = group(scans);
   for (const h of holders) {
     const decl = (byDecl.get(h.id) ?? []).sort((a, b) => a.declared_at - b.declared_at || a.id.localeCompare(b.id)).map(rowToDeclaration);
     out.set(h.id, {
@@ -75,7 +90,15 @@ export async function gatherFactsBulk(
         venueName: r.venue_name,
         minutes: r.minutes,
       })),
-      riskAreaStays: declaredStays(decl, areas, h.timeZone, ruleset.parameters.highRiskLookbackDays),
+      riskAreaStays: [
+        ...declaredStays(decl, areas, h.timeZone, ruleset.parameters.highRiskLookbackDays),
+        ...scannedStays(
+          (byScan.get(h.id) ?? []).map((s) => ({ venueId: s.venue_id, venueName: s.name, venueRegion: s.region, at: new Date(s.scanned_at) })),
+          areas,
+          ruleset.parameters.highRiskLookbackDays,
+          now,
+        ),
+      ],
       discharges: (byDis.get(h.id) ?? []).map((r) => ({ id: r.id, at: new Date(r.at) })),
       checkIns: (byCheck.get(h.id) ?? []).map((r) => ({ id: r.id, at: new Date(r.at) })),
       overrides: (byOverride.get(h.id) ?? []).flatMap((r) => rowToOverrideFact(r) ?? []),

@@ -7,7 +7,8 @@ import type { AssessmentView } from '../../contracts/api.ts';
 import { evaluate } from '../../core/rules/evaluate.ts';
 import type { Assessment, Facts, Reason } from '../../core/rules/types.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import type { AssessmentTable, Database, HolderStatusTable, StatusEventTable } from '../../db/schema.ts';
+import type { AssessmentTable, Database, HolderStatusTable, InboxMessageTable, OutboxTable, StatusEventTable } from '../../db/schema.ts';
+import { colourChangeMessage } from '../notifications/messages.ts';
 import type { Random } from '../../support/clock.ts';
 import type { Holder } from '../holders/model.ts';
 import type { RuleBook } from '../rules/book.ts';
@@ -39,6 +40,8 @@ export interface AssessContext {
   rules: RuleBook;
   now: Date;
   random: Random;
+  /** outbox channels a colour change is also delivered on (default: sms) */
+  channels?: readonly string[];
 }
 
 export interface StoredAssessment {
@@ -131,6 +134,8 @@ async function writePlans(trx: Kysely<Database>, plans: Plan[], cause: ChangeCau
   const assessments: AssessmentTable[] = [];
   const statuses: HolderStatusTable[] = [];
   const events: StatusEventTable[] = [];
+  const inbox: InboxMessageTable[] = [];
+  const outbox: OutboxTable[] = [];
   const outcomes: Outcome[] = [];
   for (const p of plans) {
     const { status, assessment: a } = p;
@@ -170,8 +175,15 @@ async function writePlans(trx: Kysely<Database>, plans: Plan[], cause: ChangeCau
       updated_at: now,
     });
     if (colourChanged) {
+      const eventId = ctx.random.uuid();
+      // the holder hears of every change, with its reasons (not of their first colour at registration)
+      if (status) {
+        const m = colourChangeMessage({ holderId: p.holderId, to: a.colour, reasons: a.reasons, eventId, at: now }, ctx.channels ?? ['sms'], ctx.random);
+        inbox.push(m.inbox);
+        outbox.push(...m.outbox);
+      }
       events.push({
-        id: ctx.random.uuid(),
+        id: eventId,
         holder_id: p.holderId,
         at: now,
         from_colour: status?.colour ?? null,
@@ -189,6 +201,8 @@ async function writePlans(trx: Kysely<Database>, plans: Plan[], cause: ChangeCau
   for (let i = 0; i < assessments.length; i += CHUNK) await insertAssessments(trx, assessments.slice(i, i + CHUNK));
   for (let i = 0; i < statuses.length; i += CHUNK) await upsertStatuses(trx, statuses.slice(i, i + CHUNK));
   for (let i = 0; i < events.length; i += CHUNK) await insertStatusEvents(trx, events.slice(i, i + CHUNK));
+  for (let i = 0; i < inbox.length; i += CHUNK) await trx.insertInto('inbox_messages').values(inbox.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < outbox.length; i += CHUNK) await trx.insertInto('outbox').values(outbox.slice(i, i + CHUNK)).execute();
   return outcomes;
 }
 

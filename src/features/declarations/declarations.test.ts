@@ -8,7 +8,7 @@ describe.each(DIALECTS)('declarations and assessment on %s', (dialect) => {
     t = await makeTestApp({ dialect, config: { sessionHours: 24 * 30 } });
     await t.deps.store.db
       .insertInto('risk_areas')
-      .values({ id: 'ra-03', region: 'CN-LX-03', level: 'high', starts_at: Date.parse('2026-11-15T00:00:00+08:00'), ends_at: null, reason: 'cluster', created_at: 0 })
+      .values({ id: 'ra-03', region: 'CN-LX-03', level: 'high', starts_at: Date.parse('2026-11-15T00:00:00+08:00'), ends_at: null, reason: 'cluster', created_at: 0, declared_by: 'official1' })
       .execute();
   });
   afterAll(async () => {

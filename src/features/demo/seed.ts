@@ -88,6 +88,7 @@ async function seedStatic(db: Kysely<Database>, now: Date, passwordHash: string,
         ends_at: null,
         reason: 'cluster of confirmed cases (demo)',
         created_at: now.getTime() - 3 * DAY_MS,
+        declared_by: 'demo',
       })
       .execute();
   }

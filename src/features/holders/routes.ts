@@ -22,6 +22,8 @@ import { declare, recentDeclarations } from '../declarations/service.ts';
 import { presentDeclaration } from '../declarations/model.ts';
 import { checkInRoutes } from '../check-ins/routes.ts';
 import { historyRoutes } from '../status/routes.ts';
+import { inboxRoutes } from '../notifications/routes.ts';
+import { holderLabRoutes } from '../lab-results/routes.ts';
 import { presentHolder } from './model.ts';
 import { authenticateHolder, registerHolder } from './service.ts';
 import { lockoutPolicy } from '../security/policy.ts';
@@ -80,6 +82,8 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
     audience(authed, ['holder'], deps.config.rateHolderPerMinute);
     await checkInRoutes(authed, deps);
     await historyRoutes(authed, deps);
+    await inboxRoutes(authed, deps);
+    await holderLabRoutes(authed, deps);
 
     authed.get(
       '/status',

@@ -9,6 +9,8 @@ export function rowToRiskArea(row: RiskAreaTable): RiskAreaFact {
     level: row.level,
     startsAt: new Date(row.starts_at),
     endsAt: row.ends_at === null ? null : new Date(row.ends_at),
+    ...(row.venue_ids ? { venueIds: JSON.parse(row.venue_ids) as string[] } : {}),
+    declaredAt: new Date(row.created_at),
   };
 }
 

@@ -177,7 +177,7 @@ export async function simulateCity(
         const startsAt = dayStart[Math.max(0, p.days - 3)]!;
         await trx
           .insertInto('risk_areas')
-          .values({ id: `sim-${p.seed}-outbreak`, region: worst[0], level: 'high', starts_at: startsAt, ends_at: null, reason: `simulated outbreak: ${worst[1]} infections`, created_at: startsAt })
+          .values({ id: `sim-${p.seed}-outbreak`, region: worst[0], level: 'high', starts_at: startsAt, ends_at: null, reason: `simulated outbreak: ${worst[1]} infections`, created_at: startsAt, declared_by: 'simulator' })
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
       }

@@ -125,7 +125,7 @@ describe.each(DIALECTS)('colour lifecycle on %s', (dialect) => {
     const now = t.clock.now().getTime();
     await db()
       .insertInto('lab_results')
-      .values({ id: `lab-${h.holder.id}`, holder_id: h.holder.id, kind: 'pcr', result: 'positive', sampled_at: now - DAY, reported_at: now, verified: 1, lab: 'Lanxi CDC', source: 'official', created_at: now })
+      .values({ id: `lab-${h.holder.id}`, holder_id: h.holder.id, kind: 'pcr', result: 'positive', sampled_at: now - DAY, reported_at: now, verified: 1, lab: 'Lanxi CDC', source: 'official', created_at: now, external_id: null, review: 'verified' })
       .execute();
     const red = await reassess(db(), await getHolder(db(), h.holder.id), ctx(), { kind: 'lab_result', ref: `lab-${h.holder.id}` });
     expect(red.colour).toBe('red');

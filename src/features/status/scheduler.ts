@@ -5,6 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Clock, Random } from '../../support/clock.ts';
 import { loadRuleBook, type RuleBook } from '../rules/book.ts';
+import { dispatchOutbox, type NotificationSender } from '../notifications/dispatcher.ts';
+import { liftCleanAreas } from '../risk-areas/service.ts';
 import { applyRulesetInForce, runDueTransitions } from './jobs.ts';
 
 export interface Scheduler {
@@ -14,7 +16,7 @@ export interface Scheduler {
 }
 
 export function startScheduler(
-  deps: { db: Kysely<Database>; rules: RuleBook; clock: Clock; random: Random; log: FastifyBaseLogger },
+  deps: { db: Kysely<Database>; rules: RuleBook; clock: Clock; random: Random; log: FastifyBaseLogger; senders: readonly NotificationSender[] },
   intervalMs: number,
 ): Scheduler {
   let running: Promise<void> | null = null;
@@ -25,8 +27,12 @@ export function startScheduler(
     const ctx = { rules: deps.rules, now, random: deps.random };
     const applied = await applyRulesetInForce(deps.db, ctx);
     if (applied) deps.log.info({ job: 'rules', ...applied }, 'ruleset applied to all holders');
+    const lifted = await liftCleanAreas(deps.db, ctx);
+    if (lifted.length > 0) deps.log.info({ job: 'risk-areas', lifted }, 'risk areas lifted after their clean days');
     const due = await runDueTransitions(deps.db, ctx);
     if (due.assessed > 0) deps.log.info({ job: 'due-transitions', ...due }, 'due transitions applied');
+    const sent = await dispatchOutbox(deps.db, deps.senders, now);
+    if (sent.sent + sent.retried + sent.failed > 0) deps.log.info({ job: 'outbox', ...sent }, 'notifications dispatched');
   };
   const safeTick = (): Promise<void> =>
     (running ??= tick()
