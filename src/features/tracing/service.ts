@@ -55,8 +55,11 @@ export async function findContacts(db: Kysely<Database>, caseId: string, rules: 
   // the case's own scans, from one default stay before the window (a stay running into it)
   const own = (await scansOf(db, [c.holder_id], window.from - stay, window.to)).get(c.holder_id) ?? [];
   const caseVisits = visitsFromScans(c.holder_id, own, stay).filter((v) => v.end > window.from && v.start < window.to);
-  // everyone scanned at those venues from one stay before each visit to the secondary window after
-  const candidates = new Set<string>();
+  // for each of the case's visits: who was scanned at that venue from one stay before it to the
+  // secondary window after it, and those people's scans around that window (their next scan
+  // anywhere cuts a stay short) — the cost follows the case's visits and the people met
+  const venues = new Set(caseVisits.map((v) => v.venueId));
+  const theirs = new Map<string, Map<string, ScanPoint>>();
   for (const v of caseVisits) {
     const rows = await db
       .selectFrom('scans')
@@ -67,15 +70,18 @@ export async function findContacts(db: Kysely<Database>, caseId: string, rules: 
       .where('scanned_at', '<=', v.end + after)
       .where('holder_id', 'is not', null)
       .execute();
-    for (const r of rows) if (r.holder_id && r.holder_id !== c.holder_id) candidates.add(r.holder_id);
+    const ids = rows.map((r) => r.holder_id!).filter((id) => id !== c.holder_id);
+    if (ids.length === 0) continue;
+    const around = await scansOf(db, ids, v.start - 2 * stay, v.end + after + stay);
+    for (const [holderId, scans] of around) {
+      const m = theirs.get(holderId) ?? new Map<string, ScanPoint>();
+      for (const s of scans) m.set(`${s.at}|${s.venueId}|${s.direction}`, s);
+      theirs.set(holderId, m);
+    }
   }
-  const from = Math.min(...caseVisits.map((v) => v.start), window.from) - stay;
-  const to = Math.max(...caseVisits.map((v) => v.end), window.from) + after + stay;
-  const theirScans = await scansOf(db, [...candidates], from, to);
   const others: Visit[] = [];
-  const venues = new Set(caseVisits.map((v) => v.venueId));
-  for (const [holderId, scans] of theirScans) {
-    for (const v of visitsFromScans(holderId, scans, stay)) if (venues.has(v.venueId)) others.push(v);
+  for (const [holderId, scans] of theirs) {
+    for (const v of visitsFromScans(holderId, [...scans.values()], stay)) if (venues.has(v.venueId)) others.push(v);
   }
   const contacts = traceContacts(c.holder_id, caseVisits, others, window, p);
   return { case: c, caseVisits, contacts };
