@@ -26,6 +26,7 @@ import { AuditBatcher } from './features/audit/service.ts';
 import { audience, installSecurity } from './features/security/plugin.ts';
 import { STAFF_ROLES } from './features/security/roles.ts';
 import { dueProcessRoutes } from './features/security/routes.ts';
+import { consoleRoutes } from './features/console/routes.ts';
 
 function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
@@ -182,6 +183,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
     await publicRiskAreaRoutes(a, deps);
   }, { prefix: '/api/public' });
+  // the authority console's reads (each route declares its roles: aggregates, casework, audit)
+  await app.register(async (a) => {
+    audience(a, ['official', 'supervisor', 'auditor'], rate.rateStaffPerMinute);
+    await consoleRoutes(a, deps);
+  }, { prefix: '/api/console' });
   // appeals, overrides, access log, export and deletion, audit, transparency (each route declares its roles)
   await app.register(async (a) => {
     audience(a, anyStaff, rate.rateStaffPerMinute);
