@@ -26,7 +26,11 @@ import { AuditBatcher } from './features/audit/service.ts';
 import { audience, installSecurity } from './features/security/plugin.ts';
 import { STAFF_ROLES } from './features/security/roles.ts';
 import { dueProcessRoutes } from './features/security/routes.ts';
+import { idLookupRoutes } from './features/id-lookup/routes.ts';
+import { officialGuardianRoutes } from './features/dependants/routes.ts';
 import { consoleRoutes } from './features/console/routes.ts';
+import { publicVenueRoutes, venueManagerRoutes } from './features/venues/routes.ts';
+import { revocationRoutes } from './features/revocations/routes.ts';
 
 function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
@@ -163,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (a) => {
     audience(a, ['checkpoint_operator', 'venue_manager'], rate.rateCheckpointPerMinute);
     await checkpointRoutes(a, { ...deps, scanWriter, metrics });
+    await idLookupRoutes(a, deps);
   }, { prefix: '/api/checkpoint' });
   await app.register(async (a) => {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
@@ -178,10 +183,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await officialLabRoutes(a, deps);
     await caseRoutes(a, deps);
     await officialRiskAreaRoutes(a, deps);
+    await officialGuardianRoutes(a, deps);
   }, { prefix: '/api/official' });
   await app.register(async (a) => {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
     await publicRiskAreaRoutes(a, deps);
+  }, { prefix: '/api/public' });
+  // venue managers: their venues, posters, daily counts; the public face of a venue; the revocation list
+  await app.register(async (a) => {
+    audience(a, ['venue_manager'], rate.rateStaffPerMinute);
+    await venueManagerRoutes(a, deps);
+  }, { prefix: '/api/venue' });
+  await app.register(async (a) => {
+    audience(a, ['anonymous'], rate.ratePublicPerMinute);
+    await publicVenueRoutes(a, deps);
+    await revocationRoutes(a, deps);
   }, { prefix: '/api/public' });
   // the authority console's reads (each route declares its roles: aggregates, casework, audit)
   await app.register(async (a) => {
