@@ -8,8 +8,10 @@ import { beep } from './beep.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { ManualEntry } from './ManualEntry.tsx';
 import { messages } from './messages.ts';
+import { enqueue, verifyOnDevice } from './offline.ts';
+import { OfflineBar, useOffline } from './OfflineBar.tsx';
 import { lookOf } from './verdict.ts';
-import { VerdictOverlay } from './VerdictOverlay.tsx';
+import { VerdictOverlay, type OfflineInfo } from './VerdictOverlay.tsx';
 
 interface Props {
   staff: StaffView;
@@ -24,11 +26,15 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
   const t = useT(messages);
   const { lang } = useLang();
   const [result, setResult] = useState<ScanResult | null>(null);
+  const [offlineInfo, setOfflineInfo] = useState<OfflineInfo | null>(null);
+  const offline = useOffline(onUnauthenticated);
+  const offlineRef = useRef(offline);
+  offlineRef.current = offline;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [temperature, setTemperature] = useState('');
   const [count, setCount] = useState(0);
-  const [last, setLast] = useState<{ result: ScanResult; at: number } | null>(null);
+  const [last, setLast] = useState<{ result: ScanResult; at: number; queued?: boolean } | null>(null);
   const busyRef = useRef(false);
   const temperatureRef = useRef(temperature);
   temperatureRef.current = temperature;
@@ -48,8 +54,30 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
         mode,
         ...(temp !== undefined && Number.isFinite(temp) ? { temperatureC: temp } : {}),
       };
+      // Offline (or the server failing): verify on this device, queue the scan for sync. Never a
+      // silent pass: the verdict carries the OFFLINE banner and the age of the trust list.
+      const onDevice = async () => {
+        const queuedBody: ScanBody = { ...body, mode: 'offline_sync' };
+        const verdict = await verifyOnDevice(code, new Date(body.scannedAt));
+        await enqueue({ body: queuedBody, queuedAt: Date.now(), verdict });
+        const o = offlineRef.current;
+        const res: ScanResult = { eventId: body.eventId, status: 'stored', storedAt: body.scannedAt, verdict };
+        setOfflineInfo({
+          trustIssuedAt: o.lists?.trustIssuedAt ?? null,
+          stale: o.stale.missing || o.stale.trust || o.stale.revocation,
+          staleTrust: o.stale.missing || o.stale.trust,
+        });
+        setResult(res);
+        setLast({ result: res, at: Date.now(), queued: true });
+        setCount((n) => n + 1);
+        setTemperature('');
+        beep(lookOf(verdict).pass ? 'pass' : 'stop');
+        return true;
+      };
       try {
+        if (!navigator.onLine || !offlineRef.current.online) return await onDevice();
         const res = await post<ScanResult>('/api/checkpoint/scans', body);
+        setOfflineInfo(null);
         setResult(res);
         setLast({ result: res, at: Date.now() });
         setCount((n) => n + 1);
@@ -60,6 +88,17 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
         if (err instanceof ApiError && err.status === 401) {
           onUnauthenticated();
           return false;
+        }
+        if (err instanceof ApiError && (err.offline || err.status >= 500)) {
+          // same event id: if the server did store it and the answer was lost, the sync finds it already recorded
+          offlineRef.current.markUnreachable();
+          try {
+            return await onDevice();
+          } catch (e) {
+            beep('stop');
+            setError(t('errorGeneric', { message: e instanceof Error ? e.message : String(e) }));
+            return false;
+          }
         }
         beep('stop');
         if (err instanceof ApiError && err.offline) setError(t('errorNetwork'));
@@ -86,13 +125,14 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
         return t('lastScan', {
           result: word,
           time: formatTime(last.at, lang),
-          status: last.result.status === 'duplicate' ? t('statusDuplicate') : t('statusStored'),
+          status: last.queued ? t('offlineQueued') : last.result.status === 'duplicate' ? t('statusDuplicate') : t('statusStored'),
         });
       })()
     : null;
 
   return (
     <>
+      <OfflineBar state={offline} />
       <section className="card venue-bar" aria-label={t('scanningAt')}>
         <div>
           <p className="hint">{t('scanningAt')}</p>
@@ -141,7 +181,7 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
         <p className="hint">{t('scansToday', { n: count })}</p>
       </div>
 
-      {result && <VerdictOverlay result={result} onDismiss={dismiss} />}
+      {result && <VerdictOverlay result={result} offline={offlineInfo} onDismiss={dismiss} />}
     </>
   );
 }

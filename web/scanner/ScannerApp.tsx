@@ -4,6 +4,7 @@ import { ApiError, get, post } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
 import { LangSwitch } from '../shared/LangSwitch.tsx';
 import { messages } from './messages.ts';
+import { forgetSession, rememberedSession, rememberSession } from './offline.ts';
 import { ScanScreen } from './ScanScreen.tsx';
 import { StaffLogin } from './StaffLogin.tsx';
 import { VenuePicker } from './VenuePicker.tsx';
@@ -23,7 +24,10 @@ export function ScannerApp() {
       const res = await get<{ staff: StaffView }>('/api/staff/me');
       setSession({ kind: 'staff', staff: res.staff, venue: null });
     } catch (err) {
+      const remembered = rememberedSession<{ staff: StaffView; venue: VenueView | null }>();
       if (err instanceof ApiError && err.status === 401) setSession({ kind: 'anonymous', notice: null });
+      // offline start (the service worker served the page): carry on with the last session; scans queue
+      else if (err instanceof ApiError && (err.offline || err.status >= 500) && remembered) setSession({ kind: 'staff', ...remembered });
       else if (err instanceof ApiError && err.offline) setSession({ kind: 'error', message: t('errorNetwork') });
       else setSession({ kind: 'error', message: t('errorGeneric', { message: err instanceof Error ? err.message : String(err) }) });
     }
@@ -37,6 +41,10 @@ export function ScannerApp() {
     document.title = t('appTitle');
   }, [t]);
 
+  useEffect(() => {
+    if (session.kind === 'staff') rememberSession({ staff: session.staff, venue: session.venue });
+  }, [session]);
+
   const onUnauthenticated = useCallback(() => setSession({ kind: 'anonymous', notice: t('errorUnauthenticated') }), [t]);
 
   async function logout() {
@@ -45,6 +53,7 @@ export function ScannerApp() {
     } catch {
       // dropped locally either way
     }
+    forgetSession();
     setSession({ kind: 'anonymous', notice: null });
   }
 

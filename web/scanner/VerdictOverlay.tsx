@@ -8,8 +8,16 @@ import { lookOf } from './verdict.ts';
 
 const IGNORE_DISMISS_MS = 300; // a double tap or a held key must not dismiss the verdict unseen
 
+/** Set when the verdict was reached on this device (offline); shown as a banner on the verdict. */
+export interface OfflineInfo {
+  trustIssuedAt: string | null;
+  /** any cached list past its expiry (or none at all) */
+  stale: boolean;
+  staleTrust: boolean;
+}
+
 /** Full-screen verdict, readable at arm's length. Tap, Enter or Escape dismisses. */
-export function VerdictOverlay({ result, onDismiss }: { result: ScanResult; onDismiss: () => void }) {
+export function VerdictOverlay({ result, offline, onDismiss }: { result: ScanResult; offline?: OfflineInfo | null; onDismiss: () => void }) {
   const t = useT(messages);
   const { lang } = useLang();
   const ref = useRef<HTMLDivElement>(null);
@@ -52,6 +60,13 @@ export function VerdictOverlay({ result, onDismiss }: { result: ScanResult; onDi
         if (performance.now() - shownAt.current > IGNORE_DISMISS_MS) onDismiss();
       }}
     >
+      {offline && (
+        <div className={`verdict-offline ${offline.stale ? 'stale' : ''}`} data-testid="verdict-offline" data-stale={String(offline.stale)}>
+          <p>{offline.trustIssuedAt ? t('offlineBanner', { time: formatDateTime(offline.trustIssuedAt, lang) }) : t('offlineNoList')}</p>
+          {offline.stale && offline.trustIssuedAt && <p className="verdict-stale">{offline.staleTrust ? t('verdictStaleTrust') : t('verdictStaleRevocation')}</p>}
+          <p className="small">{t('offlineQueued')}</p>
+        </div>
+      )}
       <div className="verdict-icon" aria-hidden="true">
         {icon}
       </div>

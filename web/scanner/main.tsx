@@ -14,3 +14,13 @@ createRoot(root).render(
     </LangProvider>
   </StrictMode>,
 );
+
+// Installable and usable offline: the service worker keeps the scanner shell (web/public/scanner/sw.js);
+// not under the Vite dev server (port 5173), where the bundles are not files.
+if ('serviceWorker' in navigator && location.port !== '5173') {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/scanner/sw.js', { scope: '/scanner/' }).catch(() => {
+      // no offline start on this browser; online scanning still works
+    });
+  });
+}

@@ -60,6 +60,26 @@ const en = {
   err_bad_key: 'The code is signed with a key or algorithm that is not accepted.',
   err_stale_trust_list: 'This checkpoint’s list of trusted keys is out of date, so the code cannot be verified. Report it.',
   err_unknown: 'The code could not be verified ({error}).',
+  connectionStatus: 'Connection and offline status',
+  online: 'ONLINE — scans are recorded on the server',
+  offlineMode: 'OFFLINE — codes are verified on this device and queued',
+  trustListFrom: 'Trust list from {time}',
+  noTrustList: 'No trust list on this device: codes cannot be verified offline. Connect to the network once.',
+  trustListStale: 'WARNING: the trust list expired at {time}. Verdicts may be wrong — connect to the network to update it.',
+  revocationStale: 'WARNING: the revocation list expired at {time}. Codes revoked since then are not known to this device.',
+  noRevocationList: 'WARNING: no revocation list on this device. Revoked codes are not recognised.',
+  queueWaiting: '{n} scans waiting to sync',
+  queueEmpty: 'All scans synced',
+  syncing: 'syncing…',
+  syncNow: 'Sync now',
+  lastSync: 'Last sync: {stored} recorded, {duplicate} already recorded.',
+  syncRefused: '{n} refused by the server: {reason}',
+  offlineBanner: 'OFFLINE — verified on this device; trust list from {time}',
+  verdictStaleTrust: 'WARNING: the trust list on this device is out of date. Do not rely on this verdict alone.',
+  verdictStaleRevocation: 'WARNING: the revocation list on this device is out of date; a revoked code may show as valid.',
+  offlineQueued: 'Queued; it will be recorded when the connection returns.',
+  offlineNoList: 'OFFLINE — no trust list on this device',
+  err_no_trust_list: 'This device has no trust list, so the code cannot be verified. Connect once to download it.',
 } as const;
 
 type Key = keyof typeof en;
@@ -124,6 +144,26 @@ const zh: Record<Key, string> = {
   err_bad_key: '此码的签名密钥或算法不被接受。',
   err_stale_trust_list: '本检查点的信任密钥列表已过期，无法核验此码。请上报。',
   err_unknown: '无法核验此码（{error}）。',
+  connectionStatus: '连接与离线状态',
+  online: '在线——扫码记录在服务器',
+  offlineMode: '离线——在本设备核验并排队',
+  trustListFrom: '信任列表时间：{time}',
+  noTrustList: '本设备没有信任列表，离线时无法核验。请先联网一次。',
+  trustListStale: '警告：信任列表已于 {time} 过期，核验结果可能有误——请联网更新。',
+  revocationStale: '警告：撤销列表已于 {time} 过期，本设备不知道此后被撤销的码。',
+  noRevocationList: '警告：本设备没有撤销列表，无法识别已撤销的码。',
+  queueWaiting: '{n} 条扫码待同步',
+  queueEmpty: '扫码已全部同步',
+  syncing: '同步中…',
+  syncNow: '立即同步',
+  lastSync: '上次同步：新记录 {stored} 条，此前已记录 {duplicate} 条。',
+  syncRefused: '服务器拒绝 {n} 条：{reason}',
+  offlineBanner: '离线——在本设备核验；信任列表时间 {time}',
+  verdictStaleTrust: '警告：本设备的信任列表已过期，请勿仅凭此结果放行。',
+  verdictStaleRevocation: '警告：本设备的撤销列表已过期，已撤销的码可能显示为有效。',
+  offlineQueued: '已排队，联网后自动记录。',
+  offlineNoList: '离线——本设备没有信任列表',
+  err_no_trust_list: '本设备没有信任列表，无法核验此码。请联网一次以下载。',
 };
 
 export const messages: MessageTable<Key> = { en, 'zh-CN': zh };
@@ -148,6 +188,7 @@ const ERROR_KEYS: Record<string, Key> = {
   key_usage: 'err_bad_key',
   certificate_invalid: 'err_bad_key',
   stale_trust_list: 'err_stale_trust_list',
+  no_trust_list: 'err_no_trust_list',
 };
 
 /** The message key that explains a verdict error (the token codec's error codes) in plain words. */
