@@ -57,6 +57,17 @@ export interface Config {
   readonly rateHolderPerMinute: number;
   readonly rateStaffPerMinute: number;
   readonly rateCheckpointPerMinute: number;
+  // ---- issue 9: paper codes, ID look-ups, venue compliance
+  /** lifetime of a printed paper code, days */
+  readonly paperCodeDays: number;
+  /** expiry of the published revocation list, hours */
+  readonly revocationListHours: number;
+  /** ID look-ups one checkpoint operator may make per hour */
+  readonly idLookupPerHour: number;
+  /** refused look-ups by one operator within an hour that raise an alarm */
+  readonly idLookupBurstAlarm: number;
+  /** a venue scanning less than this percentage of its expected footfall on a day is flagged */
+  readonly complianceMinPercent: number;
 }
 
 export class ConfigError extends Error {
@@ -159,5 +170,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateHolderPerMinute: int(env, 'HEALTHCODE_RATE_HOLDER_PER_MINUTE', 300, 0, 1_000_000),
     rateStaffPerMinute: int(env, 'HEALTHCODE_RATE_STAFF_PER_MINUTE', 600, 0, 1_000_000),
     rateCheckpointPerMinute: int(env, 'HEALTHCODE_RATE_CHECKPOINT_PER_MINUTE', 12_000, 0, 100_000_000),
+    paperCodeDays: int(env, 'HEALTHCODE_PAPER_CODE_DAYS', 7, 1, 60),
+    revocationListHours: int(env, 'HEALTHCODE_REVOCATION_LIST_HOURS', 24, 1, 24 * 7),
+    idLookupPerHour: int(env, 'HEALTHCODE_ID_LOOKUP_PER_HOUR', 30, 1, 100_000),
+    idLookupBurstAlarm: int(env, 'HEALTHCODE_ID_LOOKUP_BURST_ALARM', 3, 1, 10_000),
+    complianceMinPercent: int(env, 'HEALTHCODE_COMPLIANCE_MIN_PERCENT', 30, 1, 100),
   });
 }

@@ -37,6 +37,16 @@ export const ERROR_STATUS = {
   case_exists: 409,
   unknown_holder: 404,
   not_a_case: 422,
+  // issue 9: paper codes, ID look-ups, dependants, venue compliance
+  id_lookup_rate_limited: 429,
+  not_a_guardian: 403,
+  dependant_already_linked: 409,
+  holder_has_own_account: 409,
+  guardian_request_exists: 409,
+  request_not_pending: 409,
+  not_an_adult: 422,
+  takeover_code_invalid: 400,
+  notice_already_acknowledged: 409,
   internal_error: 500,
 } as const;
 

@@ -218,6 +218,16 @@ export const Verdict = Type.Object({
   validUntil: Type.Union([Type.String(), Type.Null()]),
   region: Type.Union([Type.String(), Type.Null()]),
   rulesetVersion: Type.Union([Type.String(), Type.Null()]),
+  // issue 9 (optional: verdicts stored before it lack them)
+  kind: Type.Optional(Type.Union([Type.Literal('live'), Type.Literal('paper'), Type.Null()], { description: 'live phone code or printed paper code' })),
+  assurance: Type.Optional(
+    Type.Union([Type.Literal('standard'), Type.Literal('low'), Type.Null()], { description: 'low for paper codes: longer-lived, not bound to a phone' }),
+  ),
+  colourSource: Type.Optional(
+    Type.Union([Type.Literal('token'), Type.Literal('current'), Type.Null()], { description: "'current': the holder's colour now (online); 'token': the colour the code was issued with" }),
+  ),
+  colourAsOf: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'when the colour shown was determined' })),
+  message: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'a warning or the reason for a refusal, in plain English' })),
 });
 export type Verdict = Static<typeof Verdict>;
 

@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_rules_lifecycle.ts';
 import * as m0003 from './migrations/0003_scan_partitions.ts';
 import * as m0004 from './migrations/0004_tracing.ts';
 import * as m0005 from './migrations/0005_due_process.ts';
+import * as m0008 from './migrations/0008_nobody_left_out.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003_scan_partitions': m0003,
   '0004_tracing': m0004,
   '0005_due_process': m0005,
+  '0008_nobody_left_out': m0008,
 };
 
 export class MigrationError extends Error {

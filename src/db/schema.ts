@@ -416,6 +416,122 @@ export interface ScanDailyCountTable {
   invalid: number;
 }
 
+// ---- issue 9: paper codes, revocations, ID look-ups, dependants, venue compliance (0008)
+export interface PaperCodeTable {
+  code_id: string;
+  holder_id: string;
+  /** the signed token (HCQ1:…), so the same code can be printed again */
+  token: string;
+  /** the colour when it was issued (the print is colour-neutral; a scan reads the current one) */
+  colour: string;
+  issued_at: number;
+  expires_at: number;
+  issued_by_kind: 'holder' | 'staff';
+  issued_by: string;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  replaced_by: string | null;
+}
+
+export interface CodeRevocationTable {
+  code_id: string;
+  holder_id: string;
+  reason: string;
+  revoked_at: number;
+  /** listed until the code would have expired anyway */
+  code_expires_at: number;
+}
+
+export interface IdLookupTable {
+  id: string;
+  operator_id: string;
+  at: number;
+  outcome: 'found' | 'not_found' | 'refused';
+}
+
+export interface DependantTable {
+  holder_id: string;
+  registered_by: string;
+  registered_at: number;
+  taken_over_at: number | null;
+}
+
+export interface GuardianshipTable {
+  id: string;
+  guardian_id: string;
+  dependant_id: string;
+  relationship: string;
+  /** pending: a claim waiting for an existing guardian or an official */
+  status: 'active' | 'pending' | 'rejected' | 'ended';
+  requested_at: number;
+  decided_by_kind: 'holder' | 'staff' | 'system' | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  ended_at: number | null;
+}
+
+export interface TakeoverCodeTable {
+  code_hash: string;
+  dependant_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface VenueFootfallTable {
+  venue_id: string;
+  declared_daily: number;
+  declared_by: string;
+  declared_at: number;
+}
+
+export interface VenueComplianceDayTable {
+  venue_id: string;
+  /** calendar date in the deployment's time zone */
+  day: string;
+  scans: number;
+  declared: number | null;
+  learned: number | null;
+  expected: number | null;
+  flagged: number;
+  computed_at: number;
+}
+
+export interface VenueFlagTable {
+  id: string;
+  key: string;
+  venue_id: string;
+  kind: 'low_scans' | 'missed_case_visit';
+  day: string;
+  case_id: string | null;
+  detail: string; // JSON
+  raised_at: number;
+}
+
+export interface CaseRouteVisitTable {
+  id: string;
+  case_id: string;
+  venue_id: string;
+  from_at: number;
+  to_at: number;
+  /** 1 when a scan of the case at the venue matches the visit */
+  matched: number;
+  recorded_by: string;
+  recorded_at: number;
+}
+
+export interface ComplianceNoticeTable {
+  id: string;
+  venue_id: string;
+  text: string;
+  deadline_at: number;
+  issued_by: string;
+  issued_at: number;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+}
+
 export interface Database {
   holders: HolderTable;
   sessions: SessionTable;
@@ -453,5 +569,16 @@ export interface Database {
   alarms: AlarmTable;
   deletion_requests: DeletionRequestTable;
   scan_daily_counts: ScanDailyCountTable;
+  paper_codes: PaperCodeTable;
+  code_revocations: CodeRevocationTable;
+  id_lookups: IdLookupTable;
+  dependants: DependantTable;
+  guardianships: GuardianshipTable;
+  takeover_codes: TakeoverCodeTable;
+  venue_footfall: VenueFootfallTable;
+  venue_compliance_days: VenueComplianceDayTable;
+  venue_flags: VenueFlagTable;
+  case_route_visits: CaseRouteVisitTable;
+  compliance_notices: ComplianceNoticeTable;
 }
 

@@ -6,7 +6,7 @@ import type { AlarmTable, Database } from '../../db/schema.ts';
 import type { Random } from '../../support/clock.ts';
 import { audit, SYSTEM } from './service.ts';
 
-export const ALARM_KINDS = ['override_rate', 'override_without_health_facts', 'override_batch', 'appeal_overdue'] as const;
+export const ALARM_KINDS = ['override_rate', 'override_without_health_facts', 'override_batch', 'appeal_overdue', 'id_lookup_burst'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 export interface AlarmInput {

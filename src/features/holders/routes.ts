@@ -27,6 +27,8 @@ import { holderLabRoutes } from '../lab-results/routes.ts';
 import { presentHolder } from './model.ts';
 import { authenticateHolder, registerHolder } from './service.ts';
 import { lockoutPolicy } from '../security/policy.ts';
+import { paperCodeRoutes } from '../paper-codes/routes.ts';
+import { dependantRoutes, takeoverRoutes } from '../dependants/routes.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
@@ -78,12 +80,17 @@ export async function holderRoutes(app: FastifyInstance, deps: AppDeps): Promise
     return reply.code(204).send();
   });
 
+  // an adult dependant takes over their own account (anonymous: they have no log-in yet)
+  await takeoverRoutes(app, deps);
+
   await app.register(async (authed) => {
     audience(authed, ['holder'], deps.config.rateHolderPerMinute);
     await checkInRoutes(authed, deps);
     await historyRoutes(authed, deps);
     await inboxRoutes(authed, deps);
     await holderLabRoutes(authed, deps);
+    await paperCodeRoutes(authed, deps);
+    await dependantRoutes(authed, deps);
 
     authed.get(
       '/status',

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { BatchScanBody, BatchScanResult, ErrorBody, ScanBody, ScanResult, Verdict, VerifyBody } from '../../contracts/api.ts';
 import type { AppDeps } from '../../deps.ts';
 import { staffOf } from '../auth/guard.ts';
-import { recordScan, recordScanBatch, verdictFor } from './service.ts';
+import { recordScan, recordScanBatch, verdictOnline } from './service.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { ScanWriter } from './writer.ts';
 
@@ -25,7 +25,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req, reply) => {
-      const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, { now: deps.clock.now(), keys: deps.keys });
+      const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random });
       return reply.code(result.status === 'stored' ? 201 : 200).send(result);
     },
   );
@@ -45,7 +45,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req) => {
-      const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, { now: deps.clock.now(), keys: deps.keys });
+      const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random });
       if (result.rejected) deps.metrics?.scansIngested.inc({ status: 'rejected' }, result.rejected);
       return result;
     },
@@ -56,6 +56,6 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
     {
       schema: { tags: ['checkpoint'], summary: 'Verify a code without recording a scan', body: VerifyBody, response: { 200: Verdict, ...errors } },
     },
-    async (req) => verdictFor(req.body.code, deps.keys, deps.clock.now()).verdict,
+    async (req) => verdictOnline(deps.store.db, req.body.code, { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random }),
   );
 }

@@ -13,15 +13,34 @@ import type { KeyRing } from '../keys/service.ts';
 import type { Staff } from '../staff/service.ts';
 import { findVenue, isStaffOfVenue } from '../venues/repository.ts';
 import type { ScanWriter, WriteOutcome } from './writer.ts';
+import type { Random } from '../../support/clock.ts';
+import { currentAssessment } from '../assessments/service.ts';
+import { getHolder } from '../holders/service.ts';
+import type { RuleBook } from '../rules/book.ts';
+import { revocationsOf } from '../revocations/service.ts';
 
 /** A checkpoint clock may run a little fast; a scan further in the future is refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Scans older than the retention period would be purged at once; they are refused. */
 export const RETENTION_DAYS = 21;
 
+function minuteUtc(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The warning a paper code's token colour carries: it may be days old. */
+export function paperColourWarning(issuedAt: Date): string {
+  return `paper code — colour as of ${minuteUtc(issuedAt)}`;
+}
+
+/**
+ * The verdict from the code alone (what an offline checkpoint can know). A paper code has low
+ * assurance and its colour is the one it was printed with, with a warning saying as of when.
+ */
 export function verdictFor(text: string, keys: KeyRing, at: Date): { verdict: Verdict; claims: HealthCodeClaims | null } {
   try {
     const c = decodeHealthCode(text, keys.trust, at);
+    const paper = c.kind === 'paper';
     return {
       claims: c,
       verdict: {
@@ -34,15 +53,103 @@ export function verdictFor(text: string, keys: KeyRing, at: Date): { verdict: Ve
         validUntil: c.validUntil.toISOString(),
         region: c.region,
         rulesetVersion: c.rulesetVersion,
+        kind: c.kind,
+        assurance: paper ? 'low' : 'standard',
+        colourSource: 'token',
+        colourAsOf: c.issuedAt.toISOString(),
+        message: paper ? paperColourWarning(c.issuedAt) : null,
       },
     };
   } catch (e) {
     if (!isTokenError(e)) throw e;
     return {
       claims: null,
-      verdict: { ok: false, pass: false, error: e.code, colour: null, maskedName: null, birthYear: null, validUntil: null, region: null, rulesetVersion: null },
+      verdict: {
+        ok: false,
+        pass: false,
+        error: e.code,
+        colour: null,
+        maskedName: null,
+        birthYear: null,
+        validUntil: null,
+        region: null,
+        rulesetVersion: null,
+        kind: null,
+        assurance: null,
+        colourSource: null,
+        colourAsOf: null,
+        message: e.message,
+      },
     };
   }
+}
+
+interface OnlineItem {
+  verdict: Verdict;
+  claims: HealthCodeClaims | null;
+  holderId: string | null;
+  /** the moment the code is judged at (the scan time for offline scans) */
+  at: Date;
+  /** an offline checkpoint's scan: it saw the token colour, which the stored verdict keeps */
+  offline: boolean;
+}
+
+/**
+ * What the server knows beyond the code: a revoked code is refused with its reason (when it was
+ * revoked before the moment judged), and a paper code scanned online shows the holder's colour now.
+ * Returns the verdicts to use, in order.
+ */
+export async function judgeOnline(db: Kysely<Database>, items: readonly OnlineItem[], ctx: ScanContext): Promise<Verdict[]> {
+  const genuine = items.filter((i) => i.claims);
+  const revoked = genuine.length ? await revocationsOf(db, genuine.map((i) => i.claims!.codeId)) : new Map();
+  const out: Verdict[] = [];
+  for (const item of items) {
+    const c = item.claims;
+    if (!c) {
+      out.push(item.verdict);
+      continue;
+    }
+    const r = revoked.get(c.codeId);
+    if (r && r.revokedAt.getTime() <= item.at.getTime()) {
+      out.push({
+        ...item.verdict,
+        ok: false,
+        pass: false,
+        error: 'revoked',
+        colour: null,
+        colourSource: null,
+        colourAsOf: null,
+        message: `this ${c.kind} code was revoked on ${minuteUtc(r.revokedAt)} (${r.reason}); ask for the current code`,
+      });
+      continue;
+    }
+    if (c.kind === 'paper' && !item.offline && item.holderId && ctx.rules && ctx.random) {
+      const holder = await getHolder(db, item.holderId).catch(() => null);
+      if (holder) {
+        const now = await currentAssessment(db, holder, { rules: ctx.rules, now: ctx.now, random: ctx.random });
+        const changed = now.colour !== c.colour;
+        out.push({
+          ...item.verdict,
+          colour: now.colour,
+          pass: now.colour === 'green',
+          colourSource: 'current',
+          colourAsOf: ctx.now.toISOString(),
+          message: changed ? `paper code — the colour has changed since it was printed (${c.colour} on ${minuteUtc(c.issuedAt)}); showing the current colour` : null,
+        });
+        continue;
+      }
+    }
+    out.push(item.verdict);
+  }
+  return out;
+}
+
+/** The verdict of a checkpoint online: the code, then the revocation list and the current colour of a paper code. */
+export async function verdictOnline(db: Kysely<Database>, text: string, ctx: ScanContext): Promise<Verdict> {
+  const { verdict, claims } = verdictFor(text, ctx.keys, ctx.now);
+  const issued = claims ? await db.selectFrom('issued_codes').select('holder_id').where('code_id', '=', claims.codeId).executeTakeFirst() : undefined;
+  const [v] = await judgeOnline(db, [{ verdict, claims, holderId: issued?.holder_id ?? null, at: ctx.now, offline: false }], ctx);
+  return v!;
 }
 
 function fingerprint(body: ScanBody, scannedAt: number): string {
@@ -65,6 +172,9 @@ export function checkScanTime(scannedAt: number, now: Date): void {
 export interface ScanContext {
   now: Date;
   keys: KeyRing;
+  /** with both, a paper code scanned online shows the holder's current colour */
+  rules?: RuleBook;
+  random?: Random;
 }
 
 /** Per-request memo of venue look-ups (a batch names few venues many times). */
@@ -133,6 +243,28 @@ async function resolveHolders(db: Kysely<Database>, prepared: PreparedScan[]): P
   for (const p of prepared) if (p.claims) p.row.holder_id = holderOf.get(p.claims.codeId) ?? null;
 }
 
+/** Applies the revocation list and paper codes' current colour to prepared scans (after resolveHolders). */
+async function applyOnline(db: Kysely<Database>, prepared: PreparedScan[], ctx: ScanContext): Promise<void> {
+  const verdicts = await judgeOnline(
+    db,
+    prepared.map((p) => ({
+      verdict: JSON.parse(p.row.verdict) as Verdict,
+      claims: p.claims,
+      holderId: p.row.holder_id,
+      at: new Date(p.row.mode === 'offline_sync' ? p.row.scanned_at : ctx.now.getTime()),
+      offline: p.row.mode === 'offline_sync',
+    })),
+    ctx,
+  );
+  prepared.forEach((p, i) => {
+    const v = verdicts[i]!;
+    p.row.verdict_ok = v.ok ? 1 : 0;
+    p.row.verdict_error = v.error;
+    p.row.verdict_colour = v.colour;
+    p.row.verdict = JSON.stringify(v);
+  });
+}
+
 /** The answer for a written scan; the same id with other content is event_id_reused. */
 function answer(row: ScanTable, outcome: WriteOutcome): ScanResult {
   if (outcome.status === 'purged') {
@@ -152,6 +284,7 @@ function answer(row: ScanTable, outcome: WriteOutcome): ScanResult {
 export async function recordScan(db: Kysely<Database>, writer: ScanWriter, operator: Staff, body: ScanBody, ctx: ScanContext): Promise<ScanResult> {
   const prepared = await prepareScan(db, operator, body, ctx, newMemo());
   await resolveHolders(db, [prepared]);
+  await applyOnline(db, [prepared], ctx);
   return answer(prepared.row, await writer.write(prepared.row));
 }
 
@@ -199,6 +332,7 @@ export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, 
     }
   }
   await resolveHolders(db, prepared.map((x) => x.p));
+  await applyOnline(db, prepared.map((x) => x.p), ctx);
   const outcomes = prepared.length ? await writer.writeBatch(prepared.map((x) => x.p.row)) : [];
   prepared.forEach(({ index, p }, k) => {
     try {
