@@ -18,6 +18,9 @@ export default defineConfig({
       input: {
         holder: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         scanner: fileURLToPath(new URL('./web/scanner/index.html', import.meta.url)),
+        venue: fileURLToPath(new URL('./web/venue/index.html', import.meta.url)),
+        transparency: fileURLToPath(new URL('./web/transparency/index.html', import.meta.url)),
+        console: fileURLToPath(new URL('./web/console/index.html', import.meta.url)),
       },
     },
   },
