@@ -1,0 +1,439 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { StaffView, VenueView } from '../../src/contracts/api.ts';
+import { ApiError, get, post } from '../shared/api.ts';
+import { useLang, useT } from '../shared/i18n.tsx';
+import { LangSwitch } from '../shared/LangSwitch.tsx';
+import { messages, type VenueKey } from './messages.ts';
+
+type Session = { kind: 'loading' } | { kind: 'anonymous'; notice: string | null } | { kind: 'staff'; staff: StaffView } | { kind: 'error'; message: string };
+
+interface DayCount {
+  day: string;
+  scans: number;
+  passes: number;
+  stops: number;
+  invalid: number;
+}
+
+interface Poster {
+  venue: VenueView;
+  checkInUrl: string;
+  qrSvg: string;
+}
+
+const KINDS = ['transit', 'mall', 'supermarket', 'hospital', 'hotel', 'restaurant', 'road_checkpoint'] as const;
+
+function useErrorText() {
+  const t = useT(messages);
+  return useCallback(
+    (err: unknown) => {
+      if (err instanceof ApiError && err.offline) return t('errorNetwork');
+      if (err instanceof ApiError && err.status === 429) return t('errorRateLimited');
+      return t('errorGeneric', { message: err instanceof Error ? err.message : String(err) });
+    },
+    [t],
+  );
+}
+
+/** #poster/<id> shows the printable poster; anything else the venue list. */
+function useRoute(): [string | null, (id: string | null) => void] {
+  const read = () => (location.hash.startsWith('#poster/') ? decodeURIComponent(location.hash.slice(8)) : null);
+  const [poster, setPoster] = useState<string | null>(read);
+  useEffect(() => {
+    const f = () => setPoster(read());
+    window.addEventListener('hashchange', f);
+    return () => window.removeEventListener('hashchange', f);
+  }, []);
+  return [poster, (id) => (location.hash = id ? `#poster/${encodeURIComponent(id)}` : '')];
+}
+
+export function VenueApp() {
+  const t = useT(messages);
+  const errorText = useErrorText();
+  const [session, setSession] = useState<Session>({ kind: 'loading' });
+  const [posterId, setPosterId] = useRoute();
+
+  const load = useCallback(async () => {
+    try {
+      const res = await get<{ staff: StaffView }>('/api/staff/me');
+      setSession({ kind: 'staff', staff: res.staff });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setSession({ kind: 'anonymous', notice: null });
+      else setSession({ kind: 'error', message: errorText(err) });
+    }
+  }, [errorText]);
+
+  useEffect(() => {
+    void load();
+  }, []); // once
+
+  useEffect(() => {
+    document.title = t('appTitle');
+  }, [t]);
+
+  async function logout() {
+    await post('/api/staff/logout').catch(() => undefined);
+    setSession({ kind: 'anonymous', notice: null });
+  }
+
+  const onUnauthenticated = useCallback(() => setSession({ kind: 'anonymous', notice: t('errorUnauthenticated') }), [t]);
+
+  return (
+    <div className={`app venue-app ${posterId ? 'printing' : ''}`}>
+      <header className="topbar no-print">
+        <h1>{t('appTitle')}</h1>
+        <LangSwitch />
+      </header>
+      <main>
+        {session.kind === 'loading' && <p className="card">{t('loading')}</p>}
+        {session.kind === 'error' && (
+          <div className="card">
+            <p className="error" role="alert">
+              {session.message}
+            </p>
+            <button type="button" className="primary" onClick={() => void load()}>
+              {t('logIn')}
+            </button>
+          </div>
+        )}
+        {session.kind === 'anonymous' && <Login notice={session.notice} onLoggedIn={(staff) => setSession({ kind: 'staff', staff })} />}
+        {session.kind === 'staff' && session.staff.role !== 'venue_manager' && (
+          <div className="card">
+            <p className="error" role="alert">
+              {t('notManager')}
+            </p>
+            <button type="button" className="secondary" onClick={() => void logout()}>
+              {t('logOut')}
+            </button>
+          </div>
+        )}
+        {session.kind === 'staff' && session.staff.role === 'venue_manager' && posterId && (
+          <PosterPage venueId={posterId} onBack={() => setPosterId(null)} onUnauthenticated={onUnauthenticated} />
+        )}
+        {session.kind === 'staff' && session.staff.role === 'venue_manager' && !posterId && (
+          <Venues staff={session.staff} onPoster={setPosterId} onLogout={() => void logout()} onUnauthenticated={onUnauthenticated} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Login({ onLoggedIn, notice }: { onLoggedIn: (s: StaffView) => void; notice: string | null }) {
+  const t = useT(messages);
+  const errorText = useErrorText();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onLoggedIn((await post<{ staff: StaffView }>('/api/staff/login', { username: username.trim(), password })).staff);
+    } catch (err) {
+      setError(err instanceof ApiError && (err.status === 401 || err.status === 403) ? t('errorBadLogin') : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="login-title">
+      <h2 id="login-title">{t('loginTitle')}</h2>
+      {notice && <p className="error">{notice}</p>}
+      <label>
+        {t('username')}
+        <input name="username" autoComplete="username" autoCapitalize="none" required value={username} onChange={(e) => setUsername(e.target.value)} />
+      </label>
+      <label>
+        {t('password')}
+        <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t('working') : t('logIn')}
+      </button>
+    </form>
+  );
+}
+
+function Venues({
+  staff,
+  onPoster,
+  onLogout,
+  onUnauthenticated,
+}: {
+  staff: StaffView;
+  onPoster: (id: string) => void;
+  onLogout: () => void;
+  onUnauthenticated: () => void;
+}) {
+  const t = useT(messages);
+  const errorText = useErrorText();
+  const [venues, setVenues] = useState<VenueView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setVenues((await get<{ venues: VenueView[] }>('/api/venue/venues')).venues);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onUnauthenticated();
+      else setError(errorText(err));
+    }
+  }, [errorText, onUnauthenticated]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <>
+      <section className="card who">
+        <p className="hint">{t('signedInAs', { name: staff.displayName })}</p>
+        <button type="button" className="secondary" onClick={onLogout}>
+          {t('logOut')}
+        </button>
+      </section>
+      {notice && (
+        <p className="card notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="card error" role="alert">
+          {error}
+        </p>
+      )}
+      <section aria-labelledby="venues-title">
+        <h2 id="venues-title">{t('yourVenues')}</h2>
+        {venues === null && !error && <p className="card">{t('loading')}</p>}
+        {venues?.length === 0 && <p className="card">{t('noVenues')}</p>}
+        {venues?.map((v) => <VenueCard key={v.id} venue={v} onPoster={() => onPoster(v.id)} />)}
+      </section>
+      <RegisterVenue
+        onRegistered={(v) => {
+          setNotice(t('registered', { name: v.name }));
+          void load();
+        }}
+        onUnauthenticated={onUnauthenticated}
+      />
+    </>
+  );
+}
+
+function VenueCard({ venue, onPoster }: { venue: VenueView; onPoster: () => void }) {
+  const t = useT(messages);
+  const { lang } = useLang();
+  const [days, setDays] = useState<DayCount[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const errorText = useErrorText();
+  useEffect(() => {
+    get<{ days: DayCount[] }>(`/api/venue/venues/${encodeURIComponent(venue.id)}/counts`)
+      .then((r) => setDays(r.days))
+      .catch((err: unknown) => setError(errorText(err)));
+  }, [venue.id, errorText]);
+  const max = Math.max(1, ...(days ?? []).map((d) => d.scans));
+  const total = (days ?? []).reduce((s, d) => s + d.scans, 0);
+  const dayLabel = (d: string) =>
+    new Intl.DateTimeFormat(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
+  const headingId = `venue-${venue.id}`;
+  return (
+    <article className="card venue-card" aria-labelledby={headingId} data-venue-id={venue.id}>
+      <div className="venue-head">
+        <div>
+          <h3 id={headingId}>{venue.name}</h3>
+          <p className="hint">
+            {t(`kind_${venue.kind}` as VenueKey)} · {venue.address} · {venue.region}
+          </p>
+        </div>
+        <button type="button" className="primary" onClick={onPoster}>
+          {t('poster')}
+        </button>
+      </div>
+      <h4>{t('counts')}</h4>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {days && (
+        <>
+          <p className="counts-summary" data-testid="counts-summary">
+            {t('countsSummary', { total, today: days[days.length - 1]?.scans ?? 0 })}
+          </p>
+          {total === 0 && <p className="hint">{t('noScans')}</p>}
+          <div className="bars" aria-hidden="true">
+            {days.map((d) => (
+              <div key={d.day} className="bar-col" title={`${dayLabel(d.day)}: ${d.scans}`}>
+                <span className="bar-n">{d.scans > 0 ? d.scans : ''}</span>
+                <div className="bar">
+                  <div className="seg seg-invalid" style={{ height: `${(d.invalid / max) * 100}%` }} />
+                  <div className="seg seg-stop" style={{ height: `${(d.stops / max) * 100}%` }} />
+                  <div className="seg seg-pass" style={{ height: `${(d.passes / max) * 100}%` }} />
+                </div>
+                <span className="bar-day">{d.day.slice(8)}</span>
+              </div>
+            ))}
+          </div>
+          <details>
+            <summary>{t('day')} · {t('scans')}</summary>
+            <table className="counts-table" data-testid="counts-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('day')}</th>
+                  <th scope="col">{t('scans')}</th>
+                  <th scope="col">{t('passes')}</th>
+                  <th scope="col">{t('stops')}</th>
+                  <th scope="col">{t('invalid')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...days].reverse().map((d) => (
+                  <tr key={d.day} data-day={d.day}>
+                    <th scope="row">{dayLabel(d.day)}</th>
+                    <td>{d.scans}</td>
+                    <td>{d.passes}</td>
+                    <td>{d.stops}</td>
+                    <td>{d.invalid}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </>
+      )}
+    </article>
+  );
+}
+
+function RegisterVenue({ onRegistered, onUnauthenticated }: { onRegistered: (v: VenueView) => void; onUnauthenticated: () => void }) {
+  const t = useT(messages);
+  const { lang } = useLang();
+  const errorText = useErrorText();
+  const [regions, setRegions] = useState<{ code: string; name: string; nameZh: string }[]>([]);
+  const [form, setForm] = useState({ name: '', kind: 'restaurant', region: '', address: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    get<{ regions: { code: string; name: string; nameZh: string }[] }>('/api/public/regions')
+      .then((r) => setRegions(r.regions))
+      .catch(() => undefined);
+  }, []);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await post<{ venue: VenueView }>('/api/venue/venues', { ...form, name: form.name.trim(), address: form.address.trim() });
+      setForm({ name: '', kind: form.kind, region: form.region, address: '' });
+      onRegistered(r.venue);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onUnauthenticated();
+      else setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="register-title">
+      <h2 id="register-title">{t('registerTitle')}</h2>
+      <label>
+        {t('name')}
+        <input name="name" required minLength={2} maxLength={120} value={form.name} onChange={set('name')} />
+      </label>
+      <label>
+        {t('kind')}
+        <select name="kind" value={form.kind} onChange={set('kind')}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`kind_${k}` as VenueKey)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('region')}
+        <select name="region" required value={form.region} onChange={set('region')}>
+          <option value="" disabled>
+            —
+          </option>
+          {regions.map((r) => (
+            <option key={r.code} value={r.code}>
+              {lang === 'zh-CN' ? r.nameZh : r.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('address')}
+        <input name="address" required minLength={3} maxLength={300} autoComplete="street-address" value={form.address} onChange={set('address')} />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t('working') : t('register')}
+      </button>
+    </form>
+  );
+}
+
+/** The printable poster: the venue's name, its QR code (a check-in URL), how to use it, in both languages. */
+function PosterPage({ venueId, onBack, onUnauthenticated }: { venueId: string; onBack: () => void; onUnauthenticated: () => void }) {
+  const t = useT(messages);
+  const errorText = useErrorText();
+  const [poster, setPoster] = useState<Poster | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    get<Poster>(`/api/venue/venues/${encodeURIComponent(venueId)}/poster`)
+      .then(setPoster)
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) onUnauthenticated();
+        else setError(errorText(err));
+      });
+  }, [venueId, errorText, onUnauthenticated]);
+  const qrSrc = poster ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(poster.qrSvg)}` : '';
+  return (
+    <>
+      <div className="poster-actions no-print">
+        <button type="button" className="secondary" onClick={onBack}>
+          {t('back')}
+        </button>
+        <button type="button" className="primary" onClick={() => window.print()} disabled={!poster}>
+          {t('printNow')}
+        </button>
+      </div>
+      {error && (
+        <p className="card error" role="alert">
+          {error}
+        </p>
+      )}
+      {poster && (
+        <article className="poster" data-testid="poster" data-venue-id={poster.venue.id}>
+          <p className="poster-heading">
+            <span lang="zh-CN">扫码登记</span> · <span lang="en">Scan to check in</span>
+          </p>
+          <h2 className="poster-name">{poster.venue.name}</h2>
+          <img className="poster-qr" src={qrSrc} alt={t('posterHeading')} data-url={poster.checkInUrl} />
+          <p className="poster-body" lang="zh-CN">
+            进入时请用相机或健康码应用扫描此码。
+          </p>
+          <p className="poster-body" lang="en">
+            Open the camera or the health-code app and scan this code when you enter.
+          </p>
+          <p className="poster-id">
+            {poster.venue.address} · {t('posterVenueId', { id: poster.venue.id })}
+          </p>
+        </article>
+      )}
+    </>
+  );
+}
