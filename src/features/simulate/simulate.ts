@@ -73,8 +73,9 @@ export interface SimulateSummary {
   units: number;
 }
 
+/** Ordered ids (sim1-00000042): each unit's holders are neighbours in every index keyed by holder. */
 export function simHolderId(seed: number, i: number): string {
-  return stableUuid(`sim:${seed}:holder:${i}`);
+  return `sim${seed}-${String(i).padStart(8, '0')}`;
 }
 
 export function simPhone(i: number): string {
