@@ -30,6 +30,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { openStore } from './db/connect.ts';
 import { prepareStore, serve } from './main.ts';
 import { registerOpsCommands } from './features/ops/commands.ts';
+import { registerDueProcessCommands } from './features/security/commands.ts';
 import { cryptoRandom, systemClock } from './support/clock.ts';
 
 /** A usage error: exit code 2, message naming the bad value. */
@@ -322,6 +323,7 @@ export function buildCli(): Command {
     });
 
   registerOpsCommands(program);
+  registerDueProcessCommands(program);
 
   return program;
 }

@@ -9,10 +9,9 @@ import type { AppDeps } from './deps.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './features/demo/seed.ts';
 import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.ts';
 import { loadRuleBook } from './features/rules/book.ts';
-import { startScanMaintenance } from './features/ops/maintenance.ts';
+import { startRetention } from './features/retention/job.ts';
 import { hashPassword } from './features/auth/passwords.ts';
 import { simulateCity } from './features/simulate/simulate.ts';
-import { RETENTION_DAYS } from './features/scans/service.ts';
 import { startScheduler } from './features/status/scheduler.ts';
 import { logSender, webhookSender, type NotificationSender } from './features/notifications/dispatcher.ts';
 import { cryptoRandom, systemClock } from './support/clock.ts';
@@ -79,8 +78,9 @@ export async function serve(config: Config, log: (line: string) => void = consol
   const scheduler = startScheduler(
     { db: store.db, rules, clock: systemClock, random: cryptoRandom, log: app.log, senders: notificationSenders(config, app.log) }, config.schedulerSeconds * 1000);
   void scheduler.tick();
-  // scan partitions ahead and retention: now and hourly
-  const maintenance = startScanMaintenance(store.db, { now: () => systemClock.now(), retentionDays: RETENTION_DAYS, log: app.log });
+  // retention (scans past the ruleset's retention counted then purged, other data per config, due deletions,
+  // the audit-log head published daily) and scan partitions ahead: now and hourly
+  const maintenance = startRetention(store.db, { now: () => systemClock.now(), rules, config, random: cryptoRandom, log: app.log });
   const base = config.publicUrl ?? `http://localhost:${(app.server.address() as { port: number }).port}`;
   log('');
   log(`healthcode is running on ${store.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, entryHash, GENESIS_HASH } from '../../core/audit/chain.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../../../test/support/db.ts';
 import { makeTestApp, registerHolder, type TestApp } from '../../../test/support/app.ts';
@@ -24,11 +24,16 @@ describe('canonical JSON', () => {
 
 describe.each(DIALECTS)('audit log on %s', (dialect) => {
   let ts: TestStore;
-  beforeEach(async () => {
+  beforeAll(async () => {
     ts = await createTestStore(dialect);
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await ts.drop();
+  });
+  // one store per dialect; each test starts from an empty log
+  beforeEach(async () => {
+    await ts.store.db.deleteFrom('audit_log').execute();
+    await ts.store.db.deleteFrom('audit_heads').execute();
   });
   const db = () => ts.store.db;
 

@@ -14,7 +14,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 export async function auditRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const db = deps.store.db;
 
-  app.get<{ Querystring: { after?: number; limit?: number; subjectId?: string; actorId?: string } }>(
+  // query strings are not coerced (ajv coerceTypes is off): numbers and flags arrive as text
+  app.get<{ Querystring: { after?: string; limit?: string; subjectId?: string; actorId?: string } }>(
     '/entries',
     {
       schema: {
@@ -22,8 +23,8 @@ export async function auditRoutes(app: FastifyInstance, deps: AppDeps): Promise<
         summary: 'Audit-log entries in order (page with after = the last seq seen)',
         querystring: Type.Object(
           {
-            after: Type.Optional(Type.Integer({ minimum: 0 })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            after: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'the last seq seen' })),
+            limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 200)' })),
             subjectId: Type.Optional(Type.String({ maxLength: 64 })),
             actorId: Type.Optional(Type.String({ maxLength: 64 })),
           },
@@ -33,7 +34,7 @@ export async function auditRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       },
     },
     async (req) => {
-      let q = db.selectFrom('audit_log').selectAll().where('seq', '>', req.query.after ?? 0).orderBy('seq').limit(req.query.limit ?? 200);
+      let q = db.selectFrom('audit_log').selectAll().where('seq', '>', Number(req.query.after ?? 0)).orderBy('seq').limit(Number(req.query.limit ?? 200));
       if (req.query.subjectId) q = q.where('subject_id', '=', req.query.subjectId);
       if (req.query.actorId) q = q.where('actor_id', '=', req.query.actorId);
       const rows = await q.execute();
@@ -52,17 +53,17 @@ export async function auditRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     async () => verifyAuditLog(db),
   );
 
-  app.get<{ Querystring: { open?: boolean } }>(
+  app.get<{ Querystring: { open?: 'true' | 'false' } }>(
     '/alarms',
     {
       schema: {
         tags: ['audit'],
         summary: 'Abuse alarms, newest first',
-        querystring: Type.Object({ open: Type.Optional(Type.Boolean({ description: 'only the unacknowledged' })) }, { additionalProperties: false }),
+        querystring: Type.Object({ open: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true: only the unacknowledged' })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ alarms: Type.Array(AlarmView) }), ...errors },
       },
     },
-    async (req) => ({ alarms: await listAlarms(db, { unacknowledgedOnly: req.query.open === true, limit: 500 }) }),
+    async (req) => ({ alarms: await listAlarms(db, { unacknowledgedOnly: req.query.open === 'true', limit: 500 }) }),
   );
 
   app.post<{ Params: { id: string }; Body: { note: string } }>(

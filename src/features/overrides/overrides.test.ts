@@ -120,7 +120,7 @@ describe.each(DIALECTS)('two-person overrides on %s', (dialect) => {
     ['grey', { colour: 'grey' }, 400, 'invalid_request'],
     ['no note', { note: '' }, 400, 'invalid_request'],
     ['an unknown holder', { holderId: 'no-such-holder' }, 404, 'not_found'],
-  ])('refuses %s and stores nothing', async (_name, over, status, code) => {
+  ] as [string, Record<string, unknown>, number, string][])('refuses %s and stores nothing', async (_name, over, status, code) => {
     const h = await sickHolder();
     const body: Record<string, unknown> = { ...over };
     if (over.until === 'P15D') body.until = new Date(t.clock.now().getTime() + 15 * DAY).toISOString();

@@ -18,7 +18,7 @@ const KEPT = new Set(['deletion_requests']);
 export async function holderTables(db: Kysely<Database>): Promise<string[]> {
   const tables = await db.introspection.getTables();
   return tables
-    .filter((t) => t.columns.some((c) => c.name === 'holder_id'))
+    .filter((t) => t.name === 'holders' || t.columns.some((c) => c.name === 'holder_id'))
     .map((t) => t.name)
     // PostgreSQL's day partitions of scans are reached through scans
     .filter((name) => dayOfPartition(name) === null && name !== 'scans_unpartitioned' && !KEPT.has(name))

@@ -17,6 +17,15 @@ import { ROLES, type Role } from './roles.ts';
 
 const DEFAULTED = Symbol('roles from the audience default');
 
+/** A route class for rate limiting (an audience): requests per minute per caller (0: no limit). */
+export interface RateClass {
+  /** the audience's roles: each audience counts on its own */
+  name: string;
+  perMinute: number;
+  /** whose session identifies the caller; null: the address */
+  session: 'holder' | 'staff' | null;
+}
+
 export interface RouteRoles {
   method: string;
   url: string;
@@ -31,6 +40,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** what a handler wants the generic audit entry to name as the subject */
     auditSubject?: { kind: string; id: string };
+  }
+  interface FastifyContextConfig {
+    /** the rate-limit class of the route (from its innermost audience) */
+    rateClass?: RateClass;
   }
 }
 
@@ -51,27 +64,28 @@ export function crossSiteReason(req: FastifyRequest, publicUrl: string | null): 
   return own.has(origin) ? null : `Origin ${origin} is not this server`;
 }
 
-/** Default roles (and a rate limit per caller) for the routes registered in `app` and its children. */
+/**
+ * Default roles and rate class for the routes registered in `app` and its children: an inner
+ * audience overrides an outer one; a route's own roles (or its own rateLimit) override both.
+ */
 export function audience(app: FastifyInstance, roles: readonly Role[], perMinute = 0): void {
+  const rate: RateClass = {
+    name: [...roles].sort().join(','),
+    perMinute,
+    session: roles.includes('anonymous') ? null : roles.some((r) => r === 'holder' || r === 'guardian') ? 'holder' : 'staff',
+  };
   app.addHook('onRoute', (route: RouteOptions) => {
-    const config = (route.config ?? {}) as Record<string | symbol, unknown>;
-    // an inner audience overrides an outer one; a route's own declaration overrides both
-    if (config.roles === undefined || config[DEFAULTED]) route.config = { ...config, roles, [DEFAULTED]: true } as RouteOptions['config'];
+    const config = { ...(route.config ?? {}) } as Record<string | symbol, unknown>;
+    if (config.roles === undefined || config[DEFAULTED]) Object.assign(config, { roles, [DEFAULTED]: true });
+    config.rateClass = rate;
+    route.config = config as RouteOptions['config'];
   });
-  if (perMinute > 0) {
-    app.addHook(
-      'onRequest',
-      app.rateLimit({
-        max: perMinute,
-        timeWindow: 60_000,
-        // per session when there is one (many holders can share one address behind a carrier NAT), else per address
-        keyGenerator: (req) => {
-          const token = req.cookies[COOKIE.holder] ?? req.cookies[COOKIE.staff];
-          return token ? `s:${crypto.createHash('sha256').update(token).digest('base64url').slice(0, 22)}` : `ip:${req.ip}`;
-        },
-      }),
-    );
-  }
+}
+
+function rateKey(cls: RateClass, req: FastifyRequest): string {
+  // per session when there is one (many holders share one address behind a carrier NAT), else per address
+  const token = cls.session ? req.cookies[COOKIE[cls.session]] : undefined;
+  return `${cls.name}:${token ? `s:${crypto.createHash('sha256').update(token).digest('base64url').slice(0, 22)}` : `ip:${req.ip}`}`;
 }
 
 export function installSecurity(app: FastifyInstance, deps: AppDeps, auditBatch: AuditBatcher): void {
@@ -92,9 +106,22 @@ export function installSecurity(app: FastifyInstance, deps: AppDeps, auditBatch:
     }
   });
 
-  app.addHook('onRequest', async (req) => {
+  // one limiter per rate class (created on first use); a route with its own rateLimit (log-in) keeps only that one
+  const limiters = new Map<string, ReturnType<FastifyInstance['rateLimit']>>();
+  const limiterFor = (cls: RateClass) => {
+    let l = limiters.get(cls.name);
+    if (!l) {
+      l = app.rateLimit({ max: cls.perMinute, timeWindow: 60_000, keyGenerator: (req) => rateKey(cls, req) });
+      limiters.set(cls.name, l);
+    }
+    return l;
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
     const roles = req.routeOptions.config?.roles;
     if (!roles) return; // no route matched: the not-found handler answers
+    const cls = req.routeOptions.config.rateClass;
+    if (cls && cls.perMinute > 0 && !req.routeOptions.config.rateLimit) await limiterFor(cls).call(app, req, reply);
     if (UNSAFE.has(req.method)) {
       const why = crossSiteReason(req, deps.config.publicUrl);
       if (why) throw new DomainError('cross_site_request', `refused a cross-site write (${why})`);
