@@ -73,7 +73,7 @@ describe('offline verifier (WebCrypto)', () => {
     const server = decodeHealthCode(token, createTrustStore([trustedKeyFor(key, { region: 'CN-LX' })]), NOW);
     expect(c).toEqual(server);
     const v = await offlineVerdict(token, await trustOf([key]), NOW);
-    expect(v).toMatchObject({ ok: true, pass: false, colour: 'yellow', maskedName: 'Z** Wei', birthYear: 1990, error: null });
+    expect(v).toMatchObject({ ok: true, pass: false, colour: 'yellow', maskedName: 'Z** Wei', birthYear: 1990, error: null, kind: 'live', colourSource: 'token' });
     expect((await offlineVerdict(encodeHealthCode(claims({ colour: 'green', kind: 'paper' }), key), await trustOf([key]), NOW)).pass).toBe(true);
   });
 

@@ -37,6 +37,11 @@ export interface OfflineVerdict {
   validUntil: string | null;
   region: string | null;
   rulesetVersion: string | null;
+  /** as the server's Verdict: offline, the colour is the one the code was issued with, as of its issue time */
+  kind?: 'live' | 'paper' | null;
+  assurance?: 'standard' | 'low' | null;
+  colourSource?: 'token' | 'current' | null;
+  colourAsOf?: string | null;
 }
 
 export interface TrustListKey {
@@ -385,6 +390,10 @@ export async function offlineVerdict(textIn: string, trust: BrowserTrust, now: D
       validUntil: c.validUntil.toISOString(),
       region: c.region,
       rulesetVersion: c.rulesetVersion,
+      kind: c.kind,
+      assurance: c.kind === 'paper' ? 'low' : 'standard',
+      colourSource: 'token',
+      colourAsOf: c.issuedAt.toISOString(),
     };
   } catch (e) {
     if (!isTokenError(e) && !(e instanceof RevokedError)) throw e;
