@@ -1,0 +1,111 @@
+// End-to-end: a venue manager logs in, registers a venue, prints its poster (the QR code decodes to
+// the venue's check-in URL), and sees the daily scan counts, in English and Chinese.
+import { mkdirSync } from 'node:fs';
+import crypto from 'node:crypto';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readQrPng } from '../../src/core/token/testing/qr.ts';
+import { hashPassword } from '../../src/features/auth/passwords.ts';
+import { insertStaff } from '../../src/features/staff/repository.ts';
+import { loginOperator, registerHolder, startTestApp, VENUE_ID } from '../support/app.ts';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, ensureWebBuild, haveChromium, shot, watchErrors } from './browser.ts';
+
+describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chromium e2e)', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await ensureWebBuild();
+    app = await startTestApp({ dialect: 'sqlite', now: new Date().toISOString() });
+    await insertStaff(
+      app.deps.store.db,
+      { id: 'staff-venue-1', username: 'venue1', display_name: 'Venue manager, Wanbo Plaza', role: 'venue_manager', password_hash: await hashPassword('demo-password'), created_at: Date.now() },
+      [VENUE_ID],
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('registers a venue, prints its poster with the QR code and name, and sees the counts', async () => {
+    app.clock.set(new Date());
+    // three scans at Wanbo Plaza today: one valid green, two invalid
+    const h = await registerHolder(app.app);
+    const token = (await app.app.inject({ method: 'GET', url: '/api/holder/code', headers: { cookie: h.cookie } })).json().token as string;
+    const op = await loginOperator(app.app);
+    for (const code of [token, 'not a code', 'HCQ1:XYZ']) {
+      const r = await app.app.inject({
+        method: 'POST',
+        url: '/api/checkpoint/scans',
+        headers: { cookie: op },
+        payload: { eventId: crypto.randomUUID(), venueId: VENUE_ID, code, scannedAt: new Date().toISOString(), mode: 'manual' },
+      });
+      expect(r.statusCode).toBe(201);
+    }
+
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    watchErrors(page, pageErrors);
+    await page.goto(`${app.url}/venue/`);
+    await page.getByLabel('Username').fill('venue1');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    const wanbo = page.locator(`article[data-venue-id="${VENUE_ID}"]`);
+    await wanbo.getByTestId('counts-summary').waitFor();
+    expect(await wanbo.getByTestId('counts-summary').innerText()).toBe('3 scans in 14 days · today 3');
+    await wanbo.locator('summary').click();
+    const today = wanbo.getByTestId('counts-table').locator('tbody tr').first();
+    expect((await today.locator('td').allInnerTexts()).map(Number)).toEqual([3, 1, 0, 2]);
+    await shot(page, '50-venue-list', true);
+
+    // register a new venue
+    await page.getByLabel('Venue name').fill('Lanxi Noodle House');
+    await page.getByLabel('Kind of venue').selectOption('restaurant');
+    const region = page.getByLabel('District');
+    await region.locator('option:nth-child(2)').waitFor({ state: 'attached' });
+    await region.selectOption({ index: 1 });
+    await page.getByLabel('Address').fill('8 River Street');
+    await page.getByRole('button', { name: 'Register venue' }).click();
+    await page.getByRole('status').filter({ hasText: 'Lanxi Noodle House' }).waitFor();
+    const noodle = page.locator('article.venue-card', { hasText: 'Lanxi Noodle House' });
+    await noodle.getByTestId('counts-summary').waitFor();
+    expect(await noodle.getByTestId('counts-summary').innerText()).toBe('0 scans in 14 days · today 0');
+    const venueId = await noodle.getAttribute('data-venue-id');
+    expect(venueId).toMatch(/^V-/);
+    const row = await app.deps.store.db.selectFrom('venues').selectAll().where('id', '=', venueId!).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: 'Lanxi Noodle House', kind: 'restaurant', address: '8 River Street' });
+    await shot(page, '51-venue-registered', true);
+
+    // the poster: name and a QR code that decodes to the check-in URL
+    await noodle.getByRole('button', { name: 'Print poster' }).click();
+    const poster = page.getByTestId('poster');
+    await poster.waitFor();
+    expect(await poster.locator('.poster-name').innerText()).toBe('Lanxi Noodle House');
+    const img = poster.locator('img.poster-qr');
+    await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(readQrPng(await img.screenshot())).toBe(`${app.url}/?checkin=${venueId}`);
+    await shot(page, '52-venue-poster', true);
+    await page.emulateMedia({ media: 'print' });
+    await shot(page, '53-venue-poster-print', true);
+    expect(await page.locator('.poster-actions').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+
+    // Chinese
+    await page.getByRole('button', { name: 'Back to my venues' }).click();
+    await page.getByRole('button', { name: '中文' }).click();
+    await wanbo.getByTestId('counts-summary').waitFor();
+    expect(await wanbo.getByTestId('counts-summary').innerText()).toBe('14 天共 3 次扫码 · 今天 3 次');
+    await page.getByRole('heading', { name: '我的场所' }).waitFor();
+    await shot(page, '54-venue-zh');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
