@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { openStore, type Store } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { AppDeps } from './deps.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './features/demo/seed.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemo } from './features/demo/seed.ts';
 import { ensureIdHashKey, initKeys, loadKeyRing } from './features/keys/service.ts';
 import { loadRuleBook } from './features/rules/book.ts';
 import { startRetention } from './features/retention/job.ts';
@@ -92,6 +92,7 @@ export async function serve(config: Config, log: (line: string) => void = consol
   log('demo log-ins (password for all: ' + DEMO_PASSWORD + ')');
   log('  holder            phone 13800000001 … 13800000200');
   for (const a of DEMO_ACCOUNTS) log(`  ${(a.role + " ").padEnd(20)}${a.username}`);
+  log(`  officials and supervisors also give a TOTP code: authenticator secret ${DEMO_TOTP_SECRET}`);
   if (!seeded) log('(the demo city was seeded on an earlier start)');
 
   let closing: Promise<void> | null = null;

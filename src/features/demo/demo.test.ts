@@ -40,7 +40,7 @@ describe.each(DIALECTS)('demo city on %s', (dialect) => {
     // all scans fall on the previous day in the city's time zone
     expect(scans.every((s) => s.scanned_at >= Date.parse('2026-11-22T00:00:00+08:00') && s.scanned_at < Date.parse('2026-11-23T00:00:00+08:00'))).toBe(true);
     const staff = await db.selectFrom('staff_accounts').select('username').orderBy('username').execute();
-    expect(staff.map((s) => s.username)).toEqual(['checkpoint1', 'official1', 'venue1']);
+    expect(staff.map((s) => s.username)).toEqual(['auditor1', 'checkpoint1', 'official1', 'supervisor1', 'venue1']);
 
     const again = await seedDemo(ts.store.db, { holders: 30, seed: 7, scansPerHolder: 2 }, ctx);
     expect(again).toMatchObject({ holdersCreated: 0, scansStored: 0, scansDuplicate: first.scansStored });

@@ -19,6 +19,7 @@ import { recordScan } from '../scans/service.ts';
 import { ScanWriter } from '../scans/writer.ts';
 import { findStaffByUsername, insertStaff } from '../staff/repository.ts';
 import type { Staff } from '../staff/service.ts';
+import { TOTP_ROLES } from '../security/roles.ts';
 import { DEMO_REGIONS, demoHolder, demoVenues, seededRandom } from './city.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -26,7 +27,16 @@ export const DEMO_ACCOUNTS = [
   { username: 'checkpoint1', displayName: 'Checkpoint operator (all demo venues)', role: 'checkpoint_operator' },
   { username: 'venue1', displayName: 'Venue manager, Wanbo Plaza', role: 'venue_manager' },
   { username: 'official1', displayName: 'Health official', role: 'official' },
+  { username: 'supervisor1', displayName: 'Supervising health official', role: 'supervisor' },
+  { username: 'auditor1', displayName: 'Auditor', role: 'auditor' },
 ] as const;
+
+/**
+ * The demo's TOTP secret for the accounts that need a second factor (officials, supervisors):
+ * published with the demo password, so it protects nothing; real accounts get their own from
+ * `healthcode staff add`.
+ */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 export interface DemoOptions {
   holders: number;
@@ -71,7 +81,15 @@ async function seedStatic(db: Kysely<Database>, now: Date, passwordHash: string,
     const venueIds = a.role === 'checkpoint_operator' ? venues.map((v) => v.id) : a.role === 'venue_manager' ? [venues.find((v) => v.name === 'Wanbo Plaza')!.id] : [];
     await insertStaff(
       db,
-      { id: random.uuid(), username: a.username, display_name: a.displayName, role: a.role, password_hash: passwordHash, created_at: now.getTime() },
+      {
+        id: random.uuid(),
+        username: a.username,
+        display_name: a.displayName,
+        role: a.role,
+        password_hash: passwordHash,
+        created_at: now.getTime(),
+        totp_secret: TOTP_ROLES.includes(a.role) ? DEMO_TOTP_SECRET : null,
+      },
       venueIds,
     );
   }
