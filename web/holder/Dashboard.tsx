@@ -6,6 +6,7 @@ import { safeTimeZone, useNow } from '../shared/time.ts';
 import { CheckInCard } from './CheckInCard.tsx';
 import { CodeCard } from './CodeCard.tsx';
 import { DeclarationForm } from './DeclarationForm.tsx';
+import { DependantsCard } from './DependantsCard.tsx';
 import { messages } from './messages.ts';
 import { Reasons } from './Reasons.tsx';
 import { RulesLink } from './RulesLink.tsx';
@@ -40,6 +41,7 @@ export function Dashboard({ status, onLoggedOut }: { status: StatusView; onLogge
       <Reasons assessment={assessment} clock={clock} />
       <Timeline refreshKey={`${assessment.id}|${assessment.assessedAt}`} timeZone={timeZone} />
       <DeclarationForm regions={regions} onDeclared={setAssessment} />
+      <DependantsCard regions={regions} />
       <RulesLink fallbackVersion={assessment.rulesetVersion} timeZone={timeZone} now={serverNow} />
       <div className="footer-actions">
         <button type="button" className="secondary" onClick={logout}>

@@ -3,6 +3,7 @@ import type { StatusView } from '../../src/contracts/api.ts';
 import { ApiError, get } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
 import { LangSwitch } from '../shared/LangSwitch.tsx';
+import { LargePrintToggle } from './LargePrint.tsx';
 import { AuthPanel } from './AuthPanel.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { describeError } from './errors.ts';
@@ -37,6 +38,7 @@ export function HolderApp() {
     <div className="app holder-app">
       <header className="topbar">
         <h1>{t('appTitle')}</h1>
+        <LargePrintToggle />
         <LangSwitch />
       </header>
       <main>
