@@ -14,6 +14,12 @@ const NODE_STYLE = {
   secondary: { shape: 'ellipse', color: '#a16207', size: 28 },
 } as const;
 
+function positions(data: CaseGraph): Record<string, { x: number; y: number }> {
+  const column = (ids: string[], x: number) => Object.fromEntries(ids.map((id, i) => [id, { x, y: (i - (ids.length - 1) / 2) * 90 }]));
+  const of = (k: string) => data.graph.nodes.filter((n) => n.kind === k).map((n) => n.id);
+  return { ...column(of('case'), 0), ...column(of('venue'), 260), ...column([...of('close'), ...of('secondary')], 520) };
+}
+
 function Graph({ data, label }: { data: CaseGraph; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -49,7 +55,8 @@ function Graph({ data, label }: { data: CaseGraph; label: string }) {
         { selector: 'edge[kind = "close"]', style: { 'line-color': '#c2410c', width: 3, 'target-arrow-shape': 'triangle', 'target-arrow-color': '#c2410c' } },
         { selector: 'edge[kind = "secondary"]', style: { 'line-color': '#a16207', 'line-style': 'dashed', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#a16207' } },
       ],
-      layout: { name: 'breadthfirst', directed: true, roots: data.graph.nodes.filter((n) => n.kind === 'case').map((n) => `#${CSS.escape(n.id)}`), spacingFactor: 1.1, padding: 24 },
+      // three columns: the case, the places it visited, the contacts found there (close first)
+      layout: { name: 'preset', positions: positions(data), fit: true, padding: 40 },
       wheelSensitivity: 0.3,
     });
     box.current.dataset.nodes = String(cy.nodes().length);

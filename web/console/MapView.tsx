@@ -30,7 +30,10 @@ function LeafletMap({ data }: { data: MapData }) {
         const text = level ? `${name} — ⚠ ${level === 'high' ? t('riskHigh') : t('riskMedium')}` : name;
         layer.bindTooltip(text, { permanent: true, direction: 'center', className: level ? 'district-label risk' : 'district-label' });
       },
-    }).addTo(map);
+    });
+    // the view first: vector layers are projected as they are added
+    map.fitBounds(districts.getBounds(), { padding: [10, 10] });
+    districts.addTo(map);
     for (const v of data.venues) {
       if (v.lat === null || v.lon === null) continue;
       const risky = v.riskAreas.length > 0;
@@ -45,7 +48,6 @@ function LeafletMap({ data }: { data: MapData }) {
         .bindTooltip(`${v.name} · ${t('scans7d')}: ${v.scans7d}${risky ? ` · ⚠ ${t('inRiskArea')}` : ''}`)
         .addTo(map);
     }
-    map.fitBounds(districts.getBounds(), { padding: [10, 10] });
     box.current.dataset.venues = String(data.venues.filter((v) => v.lat !== null).length);
     const ro = new ResizeObserver(() => map.invalidateSize());
     ro.observe(box.current);

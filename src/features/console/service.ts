@@ -390,7 +390,8 @@ export interface AuditFilter {
 /** The audit log newest first, filtered, in keyset pages (seq), with the filtered total. */
 export async function auditPage(db: Kysely<Database>, f: AuditFilter, pageSize: number) {
   let q = db.selectFrom('audit_log');
-  if (f.action) q = q.where('action', 'like', `${f.action.replace(/[\\%_]/g, '')}%`);
+  // a prefix match without LIKE's wildcards (action names contain '_')
+  if (f.action) q = q.where(sql<string>`substr(action, 1, ${f.action.length})`, '=', f.action);
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.actorRole) q = q.where('actor_role', '=', f.actorRole);
   if (f.subjectId) q = q.where('subject_id', '=', f.subjectId);
