@@ -76,7 +76,7 @@ export function AuditView() {
                   <th scope="col">{t('seq')}</th>
                   <th scope="col">{t('at')}</th>
                   <th scope="col">{t('actor')}</th>
-                  <th scope="col">{t('action')}</th>
+                  <th scope="col">{t('actionCol')}</th>
                   <th scope="col">{t('subject')}</th>
                   <th scope="col">{t('reason')}</th>
                   <th scope="col">{t('hash')}</th>
