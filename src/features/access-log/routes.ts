@@ -46,6 +46,8 @@ export async function officialHolderRoutes(app: FastifyInstance, deps: AppDeps):
           ...errors,
         },
       },
+      // audited per holder, with the stated reason, by auditHolderRead
+      config: { audit: { generic: false } },
     },
     async (req) => {
       const now = deps.clock.now();

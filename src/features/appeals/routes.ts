@@ -85,6 +85,8 @@ export async function officialAppealRoutes(app: FastifyInstance, deps: AppDeps):
         querystring: Type.Composite([ReadReason, Type.Object({ status: Type.Optional(Status) })], { additionalProperties: false }),
         response: { 200: Type.Object({ appeals: Type.Array(AppealView) }), ...errors },
       },
+      // audited per holder, with the stated reason, by auditHolderRead
+      config: { audit: { generic: false } },
     },
     async (req) => {
       const now = deps.clock.now();
@@ -103,6 +105,8 @@ export async function officialAppealRoutes(app: FastifyInstance, deps: AppDeps):
         params: Type.Object({ id: Type.String({ maxLength: 64 }), evidenceId: Type.String({ maxLength: 64 }) }),
         querystring: ReadReason,
       },
+      // audited per holder, with the stated reason, by auditHolderRead
+      config: { audit: { generic: false } },
     },
     async (req, reply) => {
       const appeal = await findAppeal(db, req.params.id);

@@ -165,6 +165,16 @@ describe.each(DIALECTS)('what the audit log records, on %s', (dialect) => {
     expect(list.json().entries).toHaveLength(4);
   });
 
+  it('reads by officials, supervisors and auditors are audited too; a checkpoint operator\'s are not', async () => {
+    const sup = await staffMember(t, 'supervisor');
+    const op = await staffMember(t, 'checkpoint_operator');
+    const before = Number((await t.deps.store.db.selectFrom('audit_log').select((e) => e.fn.max('seq').as('m')).executeTakeFirstOrThrow()).m ?? 0);
+    expect((await t.app.inject({ method: 'GET', url: '/api/official/overrides', headers: { cookie: sup.cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/staff/me', headers: { cookie: op.cookie } })).statusCode).toBe(200);
+    const rows = await t.deps.store.db.selectFrom('audit_log').selectAll().where('seq', '>', before).orderBy('seq').execute();
+    expect(rows.map((r) => [r.actor_id, r.action])).toEqual([[sup.id, 'GET /api/official/overrides']]);
+  });
+
   it('scans are audited per request, naming the operator and the venue, never the holder', async () => {
     const before = Number((await t.deps.store.db.selectFrom('audit_log').select((e) => e.fn.max('seq').as('m')).executeTakeFirstOrThrow()).m ?? 0);
     const op = await staffMember(t, 'checkpoint_operator');

@@ -48,6 +48,8 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Staff whose reads are audited too (checkpoint staff see only masked names). */
+const PERSONAL_DATA_READERS = new Set<string>(['official', 'supervisor', 'auditor', 'operator']);
 
 /**
  * Why a write looks cross-site, or null (OWASP: verify the origin with standard headers). A
@@ -133,11 +135,21 @@ export function installSecurity(app: FastifyInstance, deps: AppDeps, auditBatch:
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!UNSAFE.has(req.method) || reply.statusCode >= 300 || !req.routeOptions.config?.roles) return payload;
+    if (reply.statusCode >= 300 || !req.routeOptions.config?.roles) return payload;
+    // writes by anyone; reads by the staff who see personal data (routes that read one holder's data
+    // audit it themselves, with the reason, for the holder's access log)
+    const reader = req.principal?.kind === 'staff' && PERSONAL_DATA_READERS.has(req.principal.role);
+    if (!UNSAFE.has(req.method) && !reader) return payload;
     if (req.routeOptions.config.audit?.generic === false) return payload;
     const actor = actorOf(req);
     const params = (req.params ?? {}) as Record<string, unknown>;
-    const subject = req.auditSubject ?? (req.principal?.kind === 'holder' ? { kind: 'holder', id: req.principal.holder.id } : null);
+    const subject =
+      req.auditSubject ??
+      (req.principal?.kind === 'holder'
+        ? { kind: 'holder', id: req.principal.holder.id }
+        : typeof params.holderId === 'string'
+          ? { kind: 'holder', id: params.holderId }
+          : null);
     await auditBatch.append({
       at: deps.clock.now(),
       actor,
