@@ -101,6 +101,11 @@ export function TransparencyApp() {
   const revocations = useLoad<{ revocationList: { revoked: string[] } }>('/api/public/revocations');
   const areas = useLoad<{ areas: RiskArea[] }>('/api/public/risk-areas');
   const when = (iso: string) => formatDateTime(iso, lang);
+  // a ruleset bundled with the software is "published" when the store is made, after its effective date
+  const published = (r: RulesetSummary) =>
+    r.noticeHours >= 0
+      ? t('rulesPublished', { time: when(r.publishedAt), by: r.publishedBy, hours: r.noticeHours })
+      : t('rulesPublishedAfter', { time: when(r.publishedAt), by: r.publishedBy });
 
   useEffect(() => {
     document.title = t('appTitle');
@@ -130,32 +135,20 @@ export function TransparencyApp() {
                 <p className="lead" data-testid="rules-version">
                   {t('rulesVersion', { version: r.version, time: when(r.effectiveFrom) })}
                 </p>
-                <p className="hint">{t('rulesPublished', { time: when(r.publishedAt), by: r.publishedBy, hours: r.noticeHours })}</p>
+                <p className="hint">{published(r)}</p>
                 {r.emergency && <p className="emergency">{t('emergency')}</p>}
                 <p>{r.changeNote[lang]}</p>
                 {r.document.rules && (
-                  <div className="table-wrap">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('rule')}</th>
-                          <th scope="col">{t('colour')}</th>
-                          <th scope="col">{t('what')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {r.document.rules.map((rule) => (
-                          <tr key={rule.id}>
-                            <th scope="row">
-                              <code>{rule.id}</code>
-                            </th>
-                            <td>{rule.colour && <ColourTag colour={rule.colour} />}</td>
-                            <td lang="en">{rule.description}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <ul className="rules" data-testid="rule-list">
+                    {r.document.rules.map((rule) => (
+                      <li key={rule.id} data-rule={rule.id}>
+                        <p>
+                          {rule.colour && <ColourTag colour={rule.colour} />} <code>{rule.id}</code>
+                        </p>
+                        <p lang="en">{rule.description}</p>
+                      </li>
+                    ))}
+                  </ul>
                 )}
                 {r.document.parameters && (
                   <details>
@@ -187,7 +180,7 @@ export function TransparencyApp() {
                       <strong>{r.version}</strong> · <span className={`state state-${r.state}`}>{t(`state_${r.state}` as TKey)}</span> ·{' '}
                       {when(r.effectiveFrom)}
                     </p>
-                    <p className="hint">{t('rulesPublished', { time: when(r.publishedAt), by: r.publishedBy, hours: r.noticeHours })}</p>
+                    <p className="hint">{published(r)}</p>
                     {r.emergency && <p className="emergency">{t('emergency')}</p>}
                     <p>{r.changeNote[lang]}</p>
                   </li>
