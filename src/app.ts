@@ -28,6 +28,7 @@ import { STAFF_ROLES } from './features/security/roles.ts';
 import { dueProcessRoutes } from './features/security/routes.ts';
 import { idLookupRoutes } from './features/id-lookup/routes.ts';
 import { officialGuardianRoutes } from './features/dependants/routes.ts';
+import { officialComplianceRoutes, publicComplianceRoutes, venueComplianceRoutes } from './features/compliance/routes.ts';
 import { consoleRoutes } from './features/console/routes.ts';
 import { publicVenueRoutes, venueManagerRoutes } from './features/venues/routes.ts';
 import { revocationRoutes } from './features/revocations/routes.ts';
@@ -184,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await caseRoutes(a, deps);
     await officialRiskAreaRoutes(a, deps);
     await officialGuardianRoutes(a, deps);
+    await officialComplianceRoutes(a, deps);
   }, { prefix: '/api/official' });
   await app.register(async (a) => {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
@@ -193,11 +195,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (a) => {
     audience(a, ['venue_manager'], rate.rateStaffPerMinute);
     await venueManagerRoutes(a, deps);
+    await venueComplianceRoutes(a, deps);
   }, { prefix: '/api/venue' });
   await app.register(async (a) => {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
     await publicVenueRoutes(a, deps);
     await revocationRoutes(a, deps);
+    await publicComplianceRoutes(a, deps);
   }, { prefix: '/api/public' });
   // the authority console's reads (each route declares its roles: aggregates, casework, audit)
   await app.register(async (a) => {

@@ -12,6 +12,7 @@ import type { Random } from '../../support/clock.ts';
 import { reassessMany } from '../assessments/service.ts';
 import type { RuleBook } from '../rules/book.ts';
 import { getCase } from '../cases/service.ts';
+import { reportedVisits } from '../compliance/service.ts';
 
 const MINUTE = 60_000;
 
@@ -55,6 +56,8 @@ export async function findContacts(db: Kysely<Database>, caseId: string, rules: 
   // the case's own scans, from one default stay before the window (a stay running into it)
   const own = (await scansOf(db, [c.holder_id], window.from - stay, window.to)).get(c.holder_id) ?? [];
   const caseVisits = visitsFromScans(c.holder_id, own, stay).filter((v) => v.end > window.from && v.start < window.to);
+  // visits the case reported in an interview that no scan of theirs shows: the scans of everyone else there then
+  caseVisits.push(...(await reportedVisits(db, c.id, c.holder_id, window)));
   // for each of the case's visits: who was scanned at that venue from one stay before it to the
   // secondary window after it, and those people's scans around that window (their next scan
   // anywhere cuts a stay short) — the cost follows the case's visits and the people met
