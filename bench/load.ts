@@ -114,26 +114,31 @@ async function cannon(opts: autocannon.Options): Promise<Run> {
 /**
  * A durable endpoint, measured so that every acknowledgement is seen: a 2-second warm-up finds
  * the rate, then a fixed number of requests (about SECONDS' worth) runs to its last response —
- * a duration-bounded run would cut off requests the server has already committed.
+ * a duration-bounded run would cut off requests the server has already committed. The measured
+ * run's event ids start with its own tag, so its stored scans are counted exactly.
  */
 async function measured(opts: autocannon.Options, url: string): Promise<{ run: Run; stored: number }> {
+  runTag = 'ffffffff'; // the warm-up's ids are not counted
   const warm = await autocannon({ ...opts, duration: 2, connections: opts.connections ?? CONNECTIONS });
-  await new Promise((r) => setTimeout(r, 1000)); // the warm-up's last commits
-  const before = await countScans(url);
   const amount = Math.max(4 * (opts.connections ?? CONNECTIONS), Math.round(warm.requests.average * SECONDS));
+  runTag = crypto.randomBytes(4).toString('hex');
   const run = await cannon({ ...opts, amount });
-  return { run, stored: (await countScans(url)) - before };
+  return { run, stored: await countScans(url, runTag) };
 }
 
-async function countScans(url: string): Promise<number> {
+/** Scans stored whose event id starts with `tag` (each measured run tags its ids). */
+async function countScans(url: string, tag: string): Promise<number> {
   const store = openStore(url);
   try {
-    const r = await store.db.selectFrom('scans').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const r = await store.db.selectFrom('scans').select((e) => e.fn.countAll().as('n')).where('event_id', 'like', `${tag}%`).executeTakeFirstOrThrow();
     return Number(r.n);
   } finally {
     await store.close();
   }
 }
+
+/** The tag of the run whose requests are being built (event ids start with it). */
+let runTag = 'ffffffff';
 
 async function main(): Promise<void> {
   console.log(`bench:load — ${values.store}, ${SECONDS} s per run, ${CONNECTIONS} connections, ${os.cpus().length} cores shared by server and autocannon`);
@@ -195,7 +200,7 @@ async function main(): Promise<void> {
   const venues = ['V0001', 'V0002', 'V0005', 'V0008', 'V0012'];
   let k = 0;
   const scanBody = (mode: string) =>
-    ({ eventId: crypto.randomUUID(), venueId: venues[k % venues.length], code: tokens[k++ % tokens.length], scannedAt: new Date().toISOString(), mode });
+    ({ eventId: runTag + crypto.randomUUID().slice(8), venueId: venues[k % venues.length], code: tokens[k++ % tokens.length], scannedAt: new Date().toISOString(), mode });
   const headers = { 'content-type': 'application/json', cookie: staff };
 
   step('single scans');

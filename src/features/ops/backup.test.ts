@@ -119,7 +119,7 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
     await expect(restoreStore(other, file)).rejects.toThrow(/backup; HEALTHCODE_DATABASE_URL names a/);
     fs.writeFileSync(path.join(dir, 'junk'), 'not a backup');
     await expect(restoreStore(target, path.join(dir, 'junk'))).rejects.toThrow(BackupError);
-  });
+  }, 120_000);
 });
 
 /** A small city in the store: keys, the demo (holders, assessments, codes, scans) and scans on other days. */

@@ -149,6 +149,8 @@ export async function simulateCity(
       await trx.insertInto('job_checkpoints').values(row).onConflict((oc) => oc.column('job').doUpdateSet({ done: row.done, total: row.total, updated_at: row.updated_at })).execute();
     });
     onProgress?.({ phase: 'write', done: unit + 1, total: units, scans: scansWritten });
+    // better-sqlite3 runs synchronously: without a turn of the event loop no timer (the progress bar's redraw) would ever fire
+    await new Promise((r) => setImmediate(r));
   };
 
   // unit 0: regions, venues, the simulator's checkpoint account, a risk area where most cases live
