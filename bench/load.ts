@@ -31,7 +31,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     store: { type: 'string', default: 'sqlite' },
-    holders: { type: 'string', default: '20' },
+    holders: { type: 'string', default: '5' }, // holder log-ins are rate-limited per address (10 a minute)
   },
 });
 const SECONDS = Number(values.seconds);
@@ -81,7 +81,11 @@ function startChild(args: string[], env: Record<string, string>, pattern: RegExp
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    const hard = setTimeout(() => child.kill('SIGKILL'), 15_000); // a drain that does not end is not waited for
+    child.once('exit', () => {
+      clearTimeout(hard);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
