@@ -86,6 +86,9 @@ export async function serve(config: Config, log: (line: string) => void = consol
   log(`healthcode is running on ${store.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`);
   log(`  holder app        ${base}/`);
   log(`  checkpoint app    ${base}/scanner/`);
+  log(`  venue app         ${base}/venue/`);
+  log(`  authority console ${base}/console/`);
+  log(`  transparency      ${base}/transparency/`);
   log(`  API docs          ${base}/docs`);
   log(`  trust list        ${base}/api/public/trust-list`);
   log(`  health            ${base}/healthz  ${base}/readyz`);
