@@ -76,7 +76,7 @@ export async function serve(config: Config, log: (line: string) => void = consol
   await app.listen({ port: config.port, host: config.host });
   // time-driven transitions and rule changes, without anyone asking
   const scheduler = startScheduler(
-    { db: store.db, rules, clock: systemClock, random: cryptoRandom, log: app.log, senders: notificationSenders(config, app.log) }, config.schedulerSeconds * 1000);
+    { db: store.db, rules, clock: systemClock, random: cryptoRandom, log: app.log, senders: notificationSenders(config, app.log), compliance: { timeZone: config.defaultTimeZone, minPercent: config.complianceMinPercent } }, config.schedulerSeconds * 1000);
   void scheduler.tick();
   // retention (scans past the ruleset's retention counted then purged, other data per config, due deletions,
   // the audit-log head published daily) and scan partitions ahead: now and hourly

@@ -106,3 +106,12 @@ describe('traceContacts', () => {
     );
   });
 });
+
+describe('the 15-minute threshold', () => {
+  it('exactly 15 minutes together is one whole interval (10 min): secondary; 15 + 5 = 20 is close', () => {
+    const p: TraceParams = { closeContactMinutes: 15, overlapIntervalMinutes: 10, minVisitMinutes: 10, secondaryWindowMinutes: 30 };
+    const W = { from: T - 86_400_000, to: T + 86_400_000 };
+    expect(traceContacts('case', [v('case', 0, 60)], [v('x', 45, 90)], W, p)[0]).toMatchObject({ kind: 'secondary', minutes: 10 });
+    expect(traceContacts('case', [v('case', 0, 60)], [v('x', 40, 90)], W, p)[0]).toMatchObject({ kind: 'close', minutes: 20 });
+  });
+});

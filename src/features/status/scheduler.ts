@@ -7,6 +7,7 @@ import type { Clock, Random } from '../../support/clock.ts';
 import { loadRuleBook, type RuleBook } from '../rules/book.ts';
 import { dispatchOutbox, type NotificationSender } from '../notifications/dispatcher.ts';
 import { liftCleanAreas } from '../risk-areas/service.ts';
+import { runDailyCompliance } from '../compliance/service.ts';
 import { applyRulesetInForce, runDueTransitions } from './jobs.ts';
 
 export interface Scheduler {
@@ -16,7 +17,16 @@ export interface Scheduler {
 }
 
 export function startScheduler(
-  deps: { db: Kysely<Database>; rules: RuleBook; clock: Clock; random: Random; log: FastifyBaseLogger; senders: readonly NotificationSender[] },
+  deps: {
+    db: Kysely<Database>;
+    rules: RuleBook;
+    clock: Clock;
+    random: Random;
+    log: FastifyBaseLogger;
+    senders: readonly NotificationSender[];
+    /** venue compliance: the day's job (idempotent; it fills yesterday and any missed days) */
+    compliance: { timeZone: string; minPercent: number };
+  },
   intervalMs: number,
 ): Scheduler {
   let running: Promise<void> | null = null;
@@ -29,6 +39,9 @@ export function startScheduler(
     if (applied) deps.log.info({ job: 'rules', ...applied }, 'ruleset applied to all holders');
     const lifted = await liftCleanAreas(deps.db, ctx);
     if (lifted.length > 0) deps.log.info({ job: 'risk-areas', lifted }, 'risk areas lifted after their clean days');
+    const compliance = await runDailyCompliance(deps.db, { now, random: deps.random, ...deps.compliance });
+    const flaggedVenues = Object.values(compliance.flagged).reduce((n, v) => n + v.length, 0);
+    if (flaggedVenues > 0) deps.log.info({ job: 'compliance', days: compliance.days, flagged: flaggedVenues }, 'venue compliance computed');
     const due = await runDueTransitions(deps.db, ctx);
     if (due.assessed > 0) deps.log.info({ job: 'due-transitions', ...due }, 'due transitions applied');
     const sent = await dispatchOutbox(deps.db, deps.senders, now);
