@@ -3,6 +3,7 @@
 // has its own random stream derived from (seed, holder, day), so any part of the city can be
 // regenerated alone — which is what makes the simulator resumable and reproducible.
 import { DEMO_REGIONS } from '../demo/city.ts';
+import { seededRandom as rng } from '../demo/city.ts';
 
 export interface CityParams {
   holders: number;
@@ -37,17 +38,8 @@ export function mix(...xs: number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32 from a 32-bit state. */
-export function rng(state: number): () => number {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 from a 32-bit state: the demo city's generator. */
+export { rng };
 
 export interface SimVenue {
   index: number;
