@@ -2,8 +2,7 @@
 // plus an outbreak spreading where people meet. Pure and deterministic: every (holder, day)
 // has its own random stream derived from (seed, holder, day), so any part of the city can be
 // regenerated alone — which is what makes the simulator resumable and reproducible.
-import { DEMO_REGIONS } from '../demo/city.ts';
-import { seededRandom as rng } from '../demo/city.ts';
+import { DEMO_REGIONS, seededRandom as rng } from '../demo/city.ts';
 
 export interface CityParams {
   holders: number;
