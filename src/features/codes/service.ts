@@ -11,6 +11,31 @@ import type { StoredAssessment } from '../assessments/service.ts';
 import { birthYear, type Holder } from '../holders/model.ts';
 import type { KeyRing } from '../keys/service.ts';
 
+/** Signs a code for a holder's assessment: a fresh pseudonymous code id, only the claims a checkpoint may see. */
+export function signHolderCode(
+  holder: Holder,
+  assessment: StoredAssessment,
+  v: { kind: 'live' | 'paper'; issuedAt: Date; validUntil: Date },
+  ctx: { random: Random; keys: KeyRing },
+): { codeId: string; token: string } {
+  const codeId = ctx.random.bytes(16).toString('hex');
+  const token = encodeHealthCode(
+    {
+      codeId,
+      colour: assessment.colour,
+      maskedName: maskName(holder.name),
+      birthYear: birthYear(holder),
+      rulesetVersion: assessment.rulesetVersion,
+      region: ctx.keys.region,
+      issuedAt: v.issuedAt,
+      validUntil: v.validUntil,
+      kind: v.kind,
+    },
+    ctx.keys.active,
+  );
+  return { codeId, token };
+}
+
 export async function issueLiveCode(
   db: Kysely<Database>,
   holder: Holder,
@@ -21,21 +46,7 @@ export async function issueLiveCode(
   // CWT times are whole seconds; a code never outlives the assessment it shows
   const expiresMs = Math.min(issuedAt.getTime() + ctx.liveCodeMinutes * 60_000, assessment.validUntil.getTime());
   const expiresAt = new Date(Math.floor(expiresMs / 1000) * 1000);
-  const codeId = ctx.random.bytes(16).toString('hex');
-  const token = encodeHealthCode(
-    {
-      codeId,
-      colour: assessment.colour,
-      maskedName: maskName(holder.name),
-      birthYear: birthYear(holder),
-      rulesetVersion: assessment.rulesetVersion,
-      region: ctx.keys.region,
-      issuedAt,
-      validUntil: expiresAt,
-      kind: 'live',
-    },
-    ctx.keys.active,
-  );
+  const { codeId, token } = signHolderCode(holder, assessment, { kind: 'live', issuedAt, validUntil: expiresAt }, ctx);
   await db
     .insertInto('issued_codes')
     .values({

@@ -7,13 +7,13 @@ import type { Kysely } from 'kysely';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { maskName } from '../../core/holders/mask.ts';
-import { encodeHealthCode } from '../../core/token/index.ts';
 import type { Database, PaperCodeTable } from '../../db/schema.ts';
 import { DomainError } from '../../errors.ts';
 import type { Random } from '../../support/clock.ts';
 import type { StoredAssessment } from '../assessments/service.ts';
 import { birthYear, type Holder } from '../holders/model.ts';
 import type { KeyRing } from '../keys/service.ts';
+import { signHolderCode } from '../codes/service.ts';
 import { revokeCode } from '../revocations/service.ts';
 
 const DAY = 86_400_000;
@@ -59,21 +59,7 @@ export async function issuePaperCode(
 ): Promise<PaperCodeView> {
   const issuedAt = new Date(Math.floor(ctx.now.getTime() / 1000) * 1000);
   const expiresAt = new Date(issuedAt.getTime() + ctx.paperCodeDays * DAY);
-  const codeId = ctx.random.bytes(16).toString('hex');
-  const token = encodeHealthCode(
-    {
-      codeId,
-      colour: assessment.colour,
-      maskedName: maskName(holder.name),
-      birthYear: birthYear(holder),
-      rulesetVersion: assessment.rulesetVersion,
-      region: ctx.keys.region,
-      issuedAt,
-      validUntil: expiresAt,
-      kind: 'paper',
-    },
-    ctx.keys.active,
-  );
+  const { codeId, token } = signHolderCode(holder, assessment, { kind: 'paper', issuedAt, validUntil: expiresAt }, ctx);
   const row: PaperCodeTable = {
     code_id: codeId,
     holder_id: holder.id,
