@@ -8,6 +8,7 @@ import { loadRuleBook, type RuleBook } from '../rules/book.ts';
 import { dispatchOutbox, type NotificationSender } from '../notifications/dispatcher.ts';
 import { liftCleanAreas } from '../risk-areas/service.ts';
 import { runDailyCompliance } from '../compliance/service.ts';
+import { localDate } from '../../core/time/zones.ts';
 import { applyRulesetInForce, runDueTransitions } from './jobs.ts';
 
 export interface Scheduler {
@@ -31,6 +32,7 @@ export function startScheduler(
 ): Scheduler {
   let running: Promise<void> | null = null;
   let stopped = false;
+  let complianceDay: string | null = null;
   const tick = async (): Promise<void> => {
     const now = deps.clock.now();
     deps.rules.replaceWith(await loadRuleBook(deps.db, now));
@@ -39,9 +41,14 @@ export function startScheduler(
     if (applied) deps.log.info({ job: 'rules', ...applied }, 'ruleset applied to all holders');
     const lifted = await liftCleanAreas(deps.db, ctx);
     if (lifted.length > 0) deps.log.info({ job: 'risk-areas', lifted }, 'risk areas lifted after their clean days');
-    const compliance = await runDailyCompliance(deps.db, { now, random: deps.random, ...deps.compliance });
-    const flaggedVenues = Object.values(compliance.flagged).reduce((n, v) => n + v.length, 0);
-    if (flaggedVenues > 0) deps.log.info({ job: 'compliance', days: compliance.days, flagged: flaggedVenues }, 'venue compliance computed');
+    // a daily job: once per local date per instance (it is idempotent, so another instance repeating it is harmless)
+    const today = localDate(now, deps.compliance.timeZone);
+    if (complianceDay !== today) {
+      const compliance = await runDailyCompliance(deps.db, { now, random: deps.random, ...deps.compliance });
+      complianceDay = today;
+      const flaggedVenues = Object.values(compliance.flagged).reduce((n, v) => n + v.length, 0);
+      deps.log.info({ job: 'compliance', days: compliance.days, flagged: flaggedVenues }, 'venue compliance computed');
+    }
     const due = await runDueTransitions(deps.db, ctx);
     if (due.assessed > 0) deps.log.info({ job: 'due-transitions', ...due }, 'due transitions applied');
     const sent = await dispatchOutbox(deps.db, deps.senders, now);
