@@ -3,10 +3,11 @@ import type { StaffView, VenueView } from '../../src/contracts/api.ts';
 import { ApiError, get, post } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
 import { LangSwitch } from '../shared/LangSwitch.tsx';
+import { StaffLogin } from '../shared/StaffLogin.tsx';
+import { unlockAudio } from './beep.ts';
 import { messages } from './messages.ts';
 import { forgetSession, rememberedSession, rememberSession } from './offline.ts';
 import { ScanScreen } from './ScanScreen.tsx';
-import { StaffLogin } from './StaffLogin.tsx';
 import { VenuePicker } from './VenuePicker.tsx';
 
 type Session =
@@ -14,6 +15,9 @@ type Session =
   | { kind: 'anonymous'; notice: string | null }
   | { kind: 'staff'; staff: StaffView; venue: VenueView | null }
   | { kind: 'error'; message: string };
+
+/** The roles the checkpoint routes admit (app.ts: the /api/checkpoint audience). */
+const SCANNER_ROLES = ['checkpoint_operator', 'venue_manager'] as const;
 
 export function ScannerApp() {
   const t = useT(messages);
@@ -76,7 +80,13 @@ export function ScannerApp() {
           </div>
         )}
         {session.kind === 'anonymous' && (
-          <StaffLogin notice={session.notice} onLoggedIn={(staff) => setSession({ kind: 'staff', staff, venue: null })} />
+          <StaffLogin
+            title={t('loginTitle')}
+            allowedRoles={SCANNER_ROLES}
+            notice={session.notice}
+            onSubmitGesture={unlockAudio /* a user gesture: allow verdict beeps later */}
+            onLoggedIn={(staff) => setSession({ kind: 'staff', staff, venue: null })}
+          />
         )}
         {session.kind === 'staff' && session.venue === null && (
           <VenuePicker staff={session.staff} onPick={(venue) => setSession({ kind: 'staff', staff: session.staff, venue })} />

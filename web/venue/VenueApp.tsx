@@ -3,6 +3,7 @@ import type { StaffView, VenueView } from '../../src/contracts/api.ts';
 import { ApiError, get, post } from '../shared/api.ts';
 import { useLang, useT } from '../shared/i18n.tsx';
 import { LangSwitch } from '../shared/LangSwitch.tsx';
+import { StaffLogin } from '../shared/StaffLogin.tsx';
 import { messages, type VenueKey } from './messages.ts';
 
 type Session = { kind: 'loading' } | { kind: 'anonymous'; notice: string | null } | { kind: 'staff'; staff: StaffView } | { kind: 'error'; message: string };
@@ -96,7 +97,14 @@ export function VenueApp() {
             </button>
           </div>
         )}
-        {session.kind === 'anonymous' && <Login notice={session.notice} onLoggedIn={(staff) => setSession({ kind: 'staff', staff })} />}
+        {session.kind === 'anonymous' && (
+          <StaffLogin
+            title={t('loginTitle')}
+            allowedRoles={['venue_manager']}
+            notice={session.notice}
+            onLoggedIn={(staff) => setSession({ kind: 'staff', staff })}
+          />
+        )}
         {session.kind === 'staff' && session.staff.role !== 'venue_manager' && (
           <div className="card">
             <p className="error" role="alert">
@@ -115,49 +123,6 @@ export function VenueApp() {
         )}
       </main>
     </div>
-  );
-}
-
-function Login({ onLoggedIn, notice }: { onLoggedIn: (s: StaffView) => void; notice: string | null }) {
-  const t = useT(messages);
-  const errorText = useErrorText();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onLoggedIn((await post<{ staff: StaffView }>('/api/staff/login', { username: username.trim(), password })).staff);
-    } catch (err) {
-      setError(err instanceof ApiError && (err.status === 401 || err.status === 403) ? t('errorBadLogin') : errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <form className="card form" onSubmit={submit} aria-labelledby="login-title">
-      <h2 id="login-title">{t('loginTitle')}</h2>
-      {notice && <p className="error">{notice}</p>}
-      <label>
-        {t('username')}
-        <input name="username" autoComplete="username" autoCapitalize="none" required value={username} onChange={(e) => setUsername(e.target.value)} />
-      </label>
-      <label>
-        {t('password')}
-        <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-      </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? t('working') : t('logIn')}
-      </button>
-    </form>
   );
 }
 
