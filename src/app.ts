@@ -32,6 +32,7 @@ import { officialComplianceRoutes, publicComplianceRoutes, venueComplianceRoutes
 import { consoleRoutes } from './features/console/routes.ts';
 import { publicVenueRoutes, venueManagerRoutes } from './features/venues/routes.ts';
 import { revocationRoutes } from './features/revocations/routes.ts';
+import { holderVenueVisitRoutes } from './features/venue-visits/routes.ts';
 
 function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
@@ -160,6 +161,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (a) => {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
     await holderRoutes(a, deps);
+  }, { prefix: '/api/holder' });
+  // a holder's check-in at a venue by its poster: a scan of them there, through the scan writer
+  await app.register(async (a) => {
+    audience(a, ['holder'], rate.rateHolderPerMinute);
+    await holderVenueVisitRoutes(a, { ...deps, scanWriter });
   }, { prefix: '/api/holder' });
   await app.register(async (a) => {
     audience(a, ['anonymous'], rate.ratePublicPerMinute);
