@@ -126,6 +126,29 @@ describe.each(DIALECTS)('venue compliance on %s', (dialect) => {
     expect(district.filter((v: { flagged: boolean }) => v.flagged).map((v: { venueId: string }) => v.venueId).sort()).toEqual(['CV5', 'CV7']);
     expect((await as(official, 'GET', '/api/official/compliance/venues?kind=spaceport')).statusCode).toBe(400);
 
+    // paged and filtered in the store: the pages, put together, are the whole ranking, in order
+    const all = (await as(official, 'GET', '/api/official/compliance/venues')).json();
+    expect(all.total).toBe(city.length + 2); // the test app's two venues too
+    const paged: { venueId: string }[] = [];
+    for (let offset = 0; offset < all.total; offset += 3) {
+      const p = (await as(official, 'GET', `/api/official/compliance/venues?limit=3&offset=${offset}`)).json();
+      expect(p).toMatchObject({ total: all.total, offset, limit: 3 });
+      paged.push(...p.venues);
+    }
+    expect(paged.map((v) => v.venueId)).toEqual(all.venues.map((v: { venueId: string }) => v.venueId));
+    // lowest percent first, venues without an expectation last
+    const pcts = all.venues.map((v: { percent: number | null }) => v.percent);
+    const known = pcts.filter((p: number | null) => p !== null);
+    expect(known).toEqual([...known].sort((a, b) => a - b));
+    expect(pcts.slice(known.length).every((p: number | null) => p === null)).toBe(true);
+    const flaggedOnly = (await as(official, 'GET', '/api/official/compliance/venues?flagged=true&limit=2')).json();
+    expect(flaggedOnly.total).toBe(3);
+    expect(flaggedOnly.venues.map((v: { venueId: string }) => v.venueId)).toEqual(ranked.slice(0, 2).map((v: { venueId: string }) => v.venueId));
+    const flaggedRestaurants = (await as(official, 'GET', '/api/official/compliance/venues?flagged=true&kind=restaurant&region=CN-LX-01')).json();
+    expect(flaggedRestaurants.venues.map((v: { venueId: string }) => v.venueId)).toEqual(['CV2']);
+    expect((await as(official, 'GET', '/api/official/compliance/venues?offset=-1')).statusCode).toBe(400);
+    expect((await as(official, 'GET', `/api/official/compliance/venues?offset=${all.total}`)).json()).toMatchObject({ total: all.total, venues: [] });
+
     // drill-down: the daily series for the chart
     const drillRes = await as(official, 'GET', '/api/official/compliance/venues/CV5?days=28');
     expect(drillRes.statusCode, drillRes.body).toBe(200);
@@ -134,6 +157,10 @@ describe.each(DIALECTS)('venue compliance on %s', (dialect) => {
     expect(drill.series.at(-1)).toMatchObject({ day: LAST_DAY, scans: 0, flagged: true, declared: 20 });
     expect(drill.series.filter((d: { flagged: boolean }) => d.flagged).map((d: { day: string }) => d.day)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
     expect(drill.flags.map((f: { kind: string }) => f.kind)).toEqual(['low_scans', 'low_scans', 'low_scans']);
+    // the venue itself, as ranked, with the footfall declared now
+    expect(drill.venue).toMatchObject({ venueId: 'CV5', name: 'Venue CV5', kind: 'supermarket', region: 'CN-LX-02', address: 'CV5 Road', declaredNow: 20, flagged: true, trend: 'worsening', flaggedDays7: 3 });
+    expect(drill.venue).toEqual({ ...ranked.find((v: { venueId: string }) => v.venueId === 'CV5'), address: 'CV5 Road', declaredNow: 20 });
+    expect((await as(official, 'GET', '/api/official/compliance/venues/NOPE')).json().error.code).toBe('unknown_venue');
   });
 
   it('an interview route flags the venue visited without a scan, and tracing falls back to everyone scanned there then', async () => {
@@ -215,6 +242,22 @@ describe.each(DIALECTS)('venue compliance on %s', (dialect) => {
     t.clock.advance(2 * 3_600_000); // n2's deadline passes
     const ranked = (await as(official, 'GET', '/api/official/compliance/venues')).json().venues;
     expect(ranked.find((v: { venueId: string }) => v.venueId === VENUE_ID).notices).toEqual({ issued: 2, acknowledged: 1, overdue: 1 });
+    // the console's list: paged, filtered by status and venue, with the venue's name and the counts of all notices
+    const list = (q: string) => as(official, 'GET', `/api/official/compliance/notices${q}`).then((r) => r.json());
+    const everything = await list('');
+    expect(everything.total).toBe(3);
+    expect(everything.counts).toEqual({ issued: 3, acknowledged: 1, overdue: 1 });
+    expect(everything.notices.find((n: { venueId: string }) => n.venueId === 'CV2').venueName).toBe('Venue CV2');
+    expect((await list('?status=overdue')).notices.map((n: { id: string }) => n.id)).toEqual([n2.json().id]);
+    expect((await list('?status=acknowledged')).notices.map((n: { id: string }) => n.id)).toEqual([n1.json().id]);
+    expect((await list('?status=open')).notices.map((n: { venueId: string; status: string }) => [n.venueId, n.status])).toEqual([['CV2', 'open']]);
+    const byVenue = await list(`?venueId=${VENUE_ID}&limit=1`);
+    expect(byVenue.total).toBe(2);
+    expect(byVenue.counts.issued).toBe(3);
+    expect(byVenue.notices).toHaveLength(1);
+    const second = await list(`?venueId=${VENUE_ID}&limit=1&offset=1`);
+    expect(new Set([byVenue.notices[0].id, second.notices[0].id])).toEqual(new Set([n1.json().id, n2.json().id]));
+    expect((await as(official, 'GET', '/api/official/compliance/notices?status=lost')).statusCode).toBe(400);
     const pub = await t.app.inject({ method: 'GET', url: '/api/public/compliance' });
     expect(pub.statusCode).toBe(200);
     expect(pub.json()).toMatchObject({ day: LAST_DAY, flaggedVenues: 3, missedCaseVisits: 1, notices: { issued: 3, acknowledged: 1, overdue: 1 } });

@@ -15,10 +15,12 @@ import {
   declareFootfall,
   issueNotice,
   listNotices,
+  noticePage,
   publicComplianceSummary,
   rankVenues,
   recordCaseRoute,
   runDailyCompliance,
+  venueCompliance,
   venueFlags,
   venueSeries,
 } from './service.ts';
@@ -36,7 +38,12 @@ const NoticeView = Type.Object({
   status: Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('overdue')]),
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
 });
+const NoticeRow = Type.Object({ ...NoticeView.properties, venueName: Type.String() });
+const NoticeStatus = Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('overdue')]);
 const Counts = Type.Object({ issued: Type.Integer(), acknowledged: Type.Integer(), overdue: Type.Integer() });
+// query strings are not coerced: numbers arrive as digits
+const Limit = Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: 'rows, 1-9999' });
+const Offset = Type.String({ pattern: '^(0|[1-9][0-9]{0,8})$', description: 'rows to skip, from 0' });
 const Nullable = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const VenueCompliance = Type.Object({
   venueId: Type.String(),
@@ -111,17 +118,32 @@ export async function officialComplianceRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.get<{ Querystring: { kind?: string; region?: string; limit?: string } }>(
+  app.get<{ Querystring: { kind?: string; region?: string; flagged?: 'true' | 'false'; limit?: string; offset?: string } }>(
     '/compliance/venues',
     {
       schema: {
         tags: ['compliance'],
-        summary: 'Venues ranked by compliance (scans against expected footfall, lowest first), with trend, flags and notices',
-        querystring: Type.Object({ kind: Type.Optional(VenueKind), region: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$' })) }),
-        response: { 200: Type.Object({ venues: Type.Array(VenueCompliance) }), ...errors },
+        summary: 'Venues ranked by compliance on the latest computed day (scans against expected footfall, lowest first), filtered and paged, with trend, flags and notices',
+        querystring: Type.Object(
+          {
+            kind: Type.Optional(VenueKind),
+            region: Type.Optional(Type.String({ maxLength: 40, description: 'a district (and the regions within it)' })),
+            flagged: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true: only venues flagged on the latest day' })),
+            limit: Type.Optional(Limit),
+            offset: Type.Optional(Offset),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), offset: Type.Integer(), limit: Type.Integer(), venues: Type.Array(VenueCompliance) }), ...errors },
       },
     },
-    async (req) => ({ venues: await rankVenues(db, { kind: req.query.kind, region: req.query.region, limit: req.query.limit ? Number(req.query.limit) : 500 }, deps.clock.now()) }),
+    async (req) => {
+      const q = req.query;
+      const limit = q.limit ? Number(q.limit) : 500;
+      const offset = q.offset ? Number(q.offset) : 0;
+      const r = await rankVenues(db, { kind: q.kind, region: q.region, flagged: q.flagged === 'true', limit, offset }, deps.clock.now());
+      return { total: r.total, offset, limit, venues: r.venues };
+    },
   );
 
   app.get<{ Params: Static<typeof VenueParams>; Querystring: { days?: string } }>(
@@ -134,6 +156,7 @@ export async function officialComplianceRoutes(app: FastifyInstance, deps: AppDe
         querystring: Type.Object({ days: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'days of the series, 1-999 (default 28)' })) }),
         response: {
           200: Type.Object({
+            venue: Type.Object({ ...VenueCompliance.properties, address: Type.String(), declaredNow: Nullable(Type.Integer()) }),
             series: Type.Array(SeriesDay),
             flags: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), day: Type.String(), caseId: Nullable(Type.String()), detail: Type.Record(Type.String(), Type.Unknown()), raisedAt: Type.String() })),
             notices: Type.Array(NoticeView),
@@ -143,12 +166,14 @@ export async function officialComplianceRoutes(app: FastifyInstance, deps: AppDe
       },
     },
     async (req) => {
-      const venue = await db.selectFrom('venues').select('id').where('id', '=', req.params.id).executeTakeFirst();
-      if (!venue) throw new DomainError('unknown_venue', `no venue has id ${JSON.stringify(req.params.id)}`);
+      const now = deps.clock.now();
+      const venue = await venueCompliance(db, req.params.id, now);
+      const series = await venueSeries(db, venue.venueId, req.query.days ? Number(req.query.days) : 28);
       return {
-        series: await venueSeries(db, venue.id, req.query.days ? Number(req.query.days) : 28),
-        flags: await venueFlags(db, venue.id, 200),
-        notices: await listNotices(db, { venueIds: [venue.id], limit: 200 }, deps.clock.now()),
+        venue,
+        series,
+        flags: await venueFlags(db, venue.venueId, 200),
+        notices: await listNotices(db, { venueIds: [venue.venueId], limit: 200 }, now),
       };
     },
   );
@@ -191,10 +216,23 @@ export async function officialComplianceRoutes(app: FastifyInstance, deps: AppDe
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { status?: 'open' | 'acknowledged' | 'overdue'; venueId?: string; limit?: string; offset?: string } }>(
     '/compliance/notices',
-    { schema: { tags: ['compliance'], summary: 'Compliance notices, newest first, with their status', response: { 200: Type.Object({ notices: Type.Array(NoticeView) }), ...errors } } },
-    async () => ({ notices: await listNotices(db, { limit: 500 }, deps.clock.now()) }),
+    {
+      schema: {
+        tags: ['compliance'],
+        summary: 'Compliance notices, newest first, with their status and venue, filtered and paged; counts of all notices (issued, acknowledged, overdue)',
+        querystring: Type.Object(
+          { status: Type.Optional(NoticeStatus), venueId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), limit: Type.Optional(Limit), offset: Type.Optional(Offset) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), counts: Counts, notices: Type.Array(NoticeRow) }), ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return noticePage(db, { status: q.status, ...(q.venueId ? { venueIds: [q.venueId] } : {}), limit: q.limit ? Number(q.limit) : 500, offset: q.offset ? Number(q.offset) : 0 }, deps.clock.now());
+    },
   );
 }
 

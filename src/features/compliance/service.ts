@@ -9,7 +9,7 @@
 //   case at that venue around that time flags the venue, and tracing also uses the scans of everyone
 //   else there then (reportedVisits, read by the tracing service).
 // - Officials issue compliance notices (text, deadline) that the venue's managers acknowledge.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { localDate, nextDate, prevDate, startOfLocalDate } from '../../core/time/zones.ts';
 import type { Visit } from '../../core/tracing/visits.ts';
 import type { ComplianceNoticeTable, Database, VenueComplianceDayTable } from '../../db/schema.ts';
@@ -182,31 +182,39 @@ export function trendOf(series: readonly { scans: number; expected: number | nul
   return d >= 10 ? 'improving' : d <= -10 ? 'worsening' : 'steady';
 }
 
-async function noticeCounts(db: Kysely<Database>, now: Date, venueId?: string): Promise<{ issued: number; acknowledged: number; overdue: number }> {
-  let q = db.selectFrom('compliance_notices').select(['acknowledged_at', 'deadline_at']);
+export type NoticeCounts = { issued: number; acknowledged: number; overdue: number };
+
+/** Notices issued, acknowledged and overdue (unacknowledged past their deadline), counted in the store. */
+export async function noticeCounts(db: Kysely<Database>, now: Date, venueId?: string): Promise<NoticeCounts> {
+  let q = db
+    .selectFrom('compliance_notices')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('issued'),
+      sql<number>`sum(case when acknowledged_at is not null then 1 else 0 end)`.as('acknowledged'),
+      sql<number>`sum(case when acknowledged_at is null and deadline_at < ${now.getTime()} then 1 else 0 end)`.as('overdue'),
+    ]);
   if (venueId) q = q.where('venue_id', '=', venueId);
-  const rows = await q.execute();
-  return {
-    issued: rows.length,
-    acknowledged: rows.filter((r) => r.acknowledged_at !== null).length,
-    overdue: rows.filter((r) => r.acknowledged_at === null && Number(r.deadline_at) < now.getTime()).length,
-  };
+  const r = await q.executeTakeFirst();
+  return { issued: Number(r?.issued ?? 0), acknowledged: Number(r?.acknowledged ?? 0), overdue: Number(r?.overdue ?? 0) };
 }
 
-/** Venues ranked by compliance (lowest percent first; venues without an expectation last). */
-export async function rankVenues(db: Kysely<Database>, filter: { kind?: string; region?: string; limit: number }, now: Date): Promise<VenueComplianceView[]> {
-  let vq = db.selectFrom('venues').select(['id', 'name', 'kind', 'region']);
-  if (filter.kind) vq = vq.where('kind', '=', filter.kind);
-  if (filter.region) vq = vq.where((eb) => eb.or([eb('region', '=', filter.region!), eb('region', 'like', `${filter.region}-%`)]));
-  const venues = await vq.execute();
-  if (venues.length === 0) return [];
+/** The latest day the daily job computed (null before its first run). */
+export async function latestComplianceDay(db: Kysely<Database>): Promise<string | null> {
   const latest = await db.selectFrom('venue_compliance_days').select((eb) => eb.fn.max('day').as('day')).executeTakeFirst();
-  const lastDay = latest?.day ?? null;
-  const out: VenueComplianceView[] = [];
+  return latest?.day ?? null;
+}
+
+/** The compliance view of the given venues: the latest day, the last 14 days' trend, flags and notices (a few queries per 500 venues). */
+async function complianceOf(
+  db: Kysely<Database>,
+  venues: readonly { id: string; name: string; kind: string; region: string }[],
+  lastDay: string | null,
+  now: Date,
+): Promise<VenueComplianceView[]> {
   const ids = venues.map((v) => v.id);
   const series = new Map<string, VenueComplianceDayTable[]>();
   const missed = new Map<string, number>();
-  const notices = new Map<string, { issued: number; acknowledged: number; overdue: number }>();
+  const notices = new Map<string, NoticeCounts>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     if (lastDay) {
@@ -236,10 +244,10 @@ export async function rankVenues(db: Kysely<Database>, filter: { kind?: string; 
       notices.set(n.venue_id, c);
     }
   }
-  for (const v of venues) {
+  return venues.map((v) => {
     const s = (series.get(v.id) ?? []).map((r) => ({ ...r, scans: Number(r.scans), expected: r.expected === null ? null : Number(r.expected) }));
     const last = s.length && s[s.length - 1]!.day === lastDay ? s[s.length - 1]! : null;
-    out.push({
+    return {
       venueId: v.id,
       name: v.name,
       kind: v.kind,
@@ -250,15 +258,59 @@ export async function rankVenues(db: Kysely<Database>, filter: { kind?: string; 
       learned: last?.learned === null || last?.learned === undefined ? null : Number(last.learned),
       expected: last?.expected ?? null,
       percent: last ? percentOf(last) : null,
-      flagged: last?.flagged === 1,
+      flagged: Number(last?.flagged ?? 0) === 1,
       flaggedDays7: s.slice(-7).filter((r) => Number(r.flagged) === 1).length,
       trend: trendOf(s),
       missedCaseVisits: missed.get(v.id) ?? 0,
       notices: notices.get(v.id) ?? { issued: 0, acknowledged: 0, overdue: 0 },
-    });
-  }
-  const key = (x: VenueComplianceView) => (x.percent === null ? Number.POSITIVE_INFINITY : x.percent);
-  return out.sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name)).slice(0, filter.limit);
+    };
+  });
+}
+
+export interface RankFilter {
+  kind?: string;
+  /** a district, and the regions within it */
+  region?: string;
+  /** only venues flagged on the latest day */
+  flagged?: boolean;
+  limit: number;
+  offset?: number;
+}
+
+/**
+ * Venues ranked by compliance on the latest computed day — lowest percent first, venues without an
+ * expectation last, then by name — filtered and paged in the store: the rank is computed in SQL
+ * (percent rounded half up in integers, as percentOf does), the details only for the page.
+ */
+export async function rankVenues(db: Kysely<Database>, filter: RankFilter, now: Date): Promise<{ total: number; venues: VenueComplianceView[] }> {
+  const lastDay = await latestComplianceDay(db);
+  let q = db
+    .selectFrom('venues as v')
+    .leftJoin('venue_compliance_days as d', (j) => j.onRef('d.venue_id', '=', 'v.id').on('d.day', '=', lastDay ?? ''));
+  if (filter.kind) q = q.where('v.kind', '=', filter.kind);
+  if (filter.region) q = q.where((eb) => eb.or([eb('v.region', '=', filter.region!), eb('v.region', 'like', `${filter.region}-%`)]));
+  if (filter.flagged) q = q.where('d.flagged', '=', 1);
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const percent = sql<number | null>`case when d.expected > 0 then (cast(d.scans as bigint) * 200 + d.expected) / (cast(d.expected as bigint) * 2) else null end`;
+  const page = await q
+    .select(['v.id', 'v.name', 'v.kind', 'v.region'])
+    .orderBy(sql`case when d.expected > 0 then 0 else 1 end`)
+    .orderBy(percent)
+    .orderBy('v.name')
+    .orderBy('v.id')
+    .limit(filter.limit)
+    .offset(filter.offset ?? 0)
+    .execute();
+  return { total, venues: await complianceOf(db, page, lastDay, now) };
+}
+
+/** One venue's compliance view, with its address and the footfall declared for it now. */
+export async function venueCompliance(db: Kysely<Database>, venueId: string, now: Date): Promise<VenueComplianceView & { address: string; declaredNow: number | null }> {
+  const venue = await db.selectFrom('venues').select(['id', 'name', 'kind', 'region', 'address']).where('id', '=', venueId).executeTakeFirst();
+  if (!venue) throw new DomainError('unknown_venue', `no venue has id ${JSON.stringify(venueId)}`);
+  const [view] = await complianceOf(db, [venue], await latestComplianceDay(db), now);
+  const declared = await db.selectFrom('venue_footfall').select('declared_daily').where('venue_id', '=', venueId).executeTakeFirst();
+  return { ...view!, address: venue.address, declaredNow: declared ? Number(declared.declared_daily) : null };
 }
 
 export interface ComplianceDayView {
@@ -419,13 +471,44 @@ export async function issueNotice(db: Kysely<Database>, input: { venueId: string
   return presentNotice(row, ctx.now);
 }
 
-export async function listNotices(db: Kysely<Database>, filter: { venueIds?: string[]; limit: number }, now: Date): Promise<NoticeView[]> {
-  let q = db.selectFrom('compliance_notices').selectAll().orderBy('issued_at', 'desc').limit(filter.limit);
-  if (filter.venueIds) {
-    if (filter.venueIds.length === 0) return [];
-    q = q.where('venue_id', 'in', filter.venueIds);
-  }
-  return (await q.execute()).map((r) => presentNotice(r, now));
+export type NoticeStatus = NoticeView['status'];
+
+export interface NoticeFilter {
+  venueIds?: string[];
+  status?: NoticeStatus;
+  limit: number;
+  offset?: number;
+}
+
+function noticeQuery(db: Kysely<Database>, filter: NoticeFilter, now: Date) {
+  let q = db.selectFrom('compliance_notices');
+  if (filter.venueIds) q = q.where('venue_id', 'in', filter.venueIds);
+  if (filter.status === 'acknowledged') q = q.where('acknowledged_at', 'is not', null);
+  else if (filter.status === 'overdue') q = q.where('acknowledged_at', 'is', null).where('deadline_at', '<', now.getTime());
+  else if (filter.status === 'open') q = q.where('acknowledged_at', 'is', null).where('deadline_at', '>=', now.getTime());
+  return q;
+}
+
+export async function listNotices(db: Kysely<Database>, filter: NoticeFilter, now: Date): Promise<NoticeView[]> {
+  if (filter.venueIds && filter.venueIds.length === 0) return [];
+  const rows = await noticeQuery(db, filter, now)
+    .selectAll()
+    .orderBy('issued_at', 'desc')
+    .orderBy('id')
+    .limit(filter.limit)
+    .offset(filter.offset ?? 0)
+    .execute();
+  return rows.map((r) => presentNotice(r, now));
+}
+
+/** For the console: a page of notices (newest first) with the venue's name, the filtered total, and the counts of all notices. */
+export async function noticePage(db: Kysely<Database>, filter: NoticeFilter, now: Date): Promise<{ total: number; counts: NoticeCounts; notices: (NoticeView & { venueName: string })[] }> {
+  if (filter.venueIds && filter.venueIds.length === 0) return { total: 0, counts: await noticeCounts(db, now), notices: [] };
+  const total = Number((await noticeQuery(db, filter, now).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const notices = await listNotices(db, filter, now);
+  const ids = [...new Set(notices.map((n) => n.venueId))];
+  const names = new Map(ids.length ? (await db.selectFrom('venues').select(['id', 'name']).where('id', 'in', ids).execute()).map((v) => [v.id, v.name]) : []);
+  return { total, counts: await noticeCounts(db, now), notices: notices.map((n) => ({ ...n, venueName: names.get(n.venueId) ?? n.venueId })) };
 }
 
 /** A manager of the notice's venue acknowledges it (once). */
