@@ -190,7 +190,8 @@ export async function mapData(db: Kysely<Database>, now: Date) {
       riskAreas: active.filter((a) => a.region === v.region || (a.venueIds ?? []).includes(v.id)).map((a) => a.id),
     };
   });
-  return { districts: map, venues: out, riskAreas: areas.filter((a) => a.active || (a.endsAt !== null && Date.parse(a.endsAt) > now.getTime() - 14 * DAY_MS)) };
+  // current areas (active, or declared to start later) and those lifted in the last 14 days
+  return { districts: map, venues: out, riskAreas: areas.filter((a) => a.endsAt === null || Date.parse(a.endsAt) > now.getTime() - 14 * DAY_MS) };
 }
 
 // ------------------------------------------------------------------ queues (personal data: audited)

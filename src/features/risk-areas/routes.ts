@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorBody, IsoDateTime, RegionCode } from '../../contracts/api.ts';
 import type { AppDeps } from '../../deps.ts';
 import { staffOf } from '../auth/guard.ts';
-import { declareRiskArea, liftRiskArea, listRiskAreas, presentRiskArea, renewRiskArea } from './service.ts';
+import { declareRiskArea, liftRiskArea, listRiskAreas, presentRiskArea, renewRiskArea, riskAreaPage } from './service.ts';
 
 const RiskAreaView = Type.Object({
   id: Type.String(),
@@ -16,6 +16,13 @@ const RiskAreaView = Type.Object({
   liftedReason: Type.Union([Type.String(), Type.Null()]),
   reason: Type.String(),
   active: Type.Boolean(),
+});
+const OfficialRiskAreaView = Type.Object({
+  ...RiskAreaView.properties,
+  state: Type.Union([Type.Literal('active'), Type.Literal('upcoming'), Type.Literal('lifted')]),
+  declaredBy: Type.String({ description: 'the declaring official\'s username' }),
+  declaredAt: Type.String(),
+  venues: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
 });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -52,6 +59,29 @@ export async function officialRiskAreaRoutes(app: FastifyInstance, deps: AppDeps
       );
       req.auditSubject = { kind: 'risk_area', id: area.id };
       return reply.code(201).send({ area: presentRiskArea(area, deps.clock.now()), holdersReassessed: reassessed });
+    },
+  );
+  app.get<{ Querystring: { status?: 'current' | 'ended'; level?: 'high' | 'medium'; limit?: string; offset?: string } }>(
+    '/risk-areas',
+    {
+      schema: {
+        tags: ['official'],
+        summary: 'Risk areas, newest start first, filtered (current or ended, level) and paged, with who declared each and the venues by name',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Union([Type.Literal('current'), Type.Literal('ended')], { description: 'current: active or starting later; ended: lifted' })),
+            level: Type.Optional(Type.Union([Type.Literal('high'), Type.Literal('medium')])),
+            limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'rows, 1-999 (default 20)' })),
+            offset: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,8})$', description: 'rows to skip, from 0' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), areas: Type.Array(OfficialRiskAreaView) }), ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return riskAreaPage(db, { status: q.status, level: q.level, limit: q.limit ? Number(q.limit) : 20, offset: q.offset ? Number(q.offset) : 0 }, deps.clock.now());
     },
   );
   app.post<{ Params: { id: string } }>(

@@ -171,3 +171,37 @@ export async function liftCleanAreas(db: Kysely<Database>, ctx: Ctx): Promise<st
 export async function listRiskAreas(db: Kysely<Database>): Promise<RiskAreaTable[]> {
   return db.selectFrom('risk_areas').selectAll().orderBy('starts_at', 'desc').limit(500).execute();
 }
+
+export interface RiskAreaFilter {
+  /** current: not lifted (active, or starting later); ended: lifted by an official or after the clean days */
+  status?: 'current' | 'ended';
+  level?: 'high' | 'medium';
+  limit: number;
+  offset: number;
+}
+
+/** For officials: a page of risk areas (newest start first), filtered in the store, with who declared each and the venues' names. */
+export async function riskAreaPage(db: Kysely<Database>, f: RiskAreaFilter, now: Date) {
+  const t = now.getTime();
+  let q = db.selectFrom('risk_areas');
+  if (f.status === 'current') q = q.where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', t)]));
+  else if (f.status === 'ended') q = q.where('ends_at', '<=', t);
+  if (f.level) q = q.where('level', '=', f.level);
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const rows = await q.selectAll().orderBy('starts_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute();
+  const venueIds = [...new Set(rows.flatMap((r) => (r.venue_ids ? (JSON.parse(r.venue_ids) as string[]) : [])))];
+  const names = new Map(venueIds.length ? (await db.selectFrom('venues').select(['id', 'name']).where('id', 'in', venueIds).execute()).map((v) => [v.id, v.name]) : []);
+  return {
+    total,
+    areas: rows.map((r) => {
+      const view = presentRiskArea(r, now);
+      return {
+        ...view,
+        state: (view.active ? 'active' : r.ends_at !== null && r.ends_at <= t ? 'lifted' : 'upcoming') as 'active' | 'upcoming' | 'lifted',
+        declaredBy: r.declared_by,
+        declaredAt: new Date(r.created_at).toISOString(),
+        venues: (view.venueIds ?? []).map((id) => ({ id, name: names.get(id) ?? id })),
+      };
+    }),
+  };
+}
