@@ -174,6 +174,42 @@ describe.each(DIALECTS)('console endpoints on %s', (dialect) => {
     expect(ov).toMatchObject({ total: 0, items: [], page: 1 });
   });
 
+  it('casework: a holder found by ID number (audited with the reason, found or not), an override proposed and approved by two different people, named in the queue', async () => {
+    const supervisor = await staffMember(t, 'supervisor');
+    const target = holders[1]!;
+    expect((await post(official, '/api/console/holders/find', { idNumber: target.idNumber })).statusCode).toBe(400);
+    expect((await post(auditor, '/api/console/holders/find', { idNumber: target.idNumber, reason: REASON })).statusCode).toBe(403);
+    const found = await post(official, '/api/console/holders/find', { idNumber: ` ${target.idNumber.toLowerCase()} `, reason: REASON });
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json().holder).toMatchObject({ id: target.id, colour: 'red', idLast4: target.idNumber.slice(-4).toUpperCase() });
+    expect(found.json().holder.maskedName).toMatch(/\*/);
+    const missing = await post(official, '/api/console/holders/find', { idNumber: '000000000000000000', reason: REASON });
+    expect(missing.statusCode).toBe(404);
+    const lookups = await t.deps.store.db.selectFrom('audit_log').select(['subject_id', 'reason', 'detail']).where('action', '=', 'console.holder_lookup').orderBy('seq').execute();
+    expect(lookups.map((l) => [l.subject_id, l.reason])).toEqual([
+      [target.id, REASON],
+      [null, REASON],
+    ]);
+    expect(JSON.stringify(lookups)).not.toContain(target.idNumber);
+
+    // the official proposes; the queue names both people of the four-eyes rule
+    const until = new Date(t.clock.now().getTime() + 3 * 86_400_000).toISOString();
+    const prop = await post(official, '/api/official/overrides', { holderId: target.id, colour: 'green', reasonCode: 'exposure_disproved', note: 'CCTV shows the holder left before the case arrived.', until });
+    expect(prop.statusCode, prop.body).toBe(201);
+    const id = prop.json().override.id as string;
+    const mine = (await get(official, `/api/console/overrides?${q({ reason: REASON, mine: 'true' })}`)).json();
+    expect(mine.total).toBe(1);
+    expect(mine.items[0]).toMatchObject({ id, proposedBy: official.id, proposedByName: official.username, decidedByName: null, status: 'proposed' });
+    expect((await get(supervisor, `/api/console/overrides?${q({ reason: REASON, mine: 'true' })}`)).json().total).toBe(0);
+    expect((await post(official, `/api/official/overrides/${id}/approve`, {})).statusCode).toBe(403);
+    const ok = await post(supervisor, `/api/official/overrides/${id}/approve`, { note: 'evidence checked' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const approved = (await get(official, `/api/console/overrides?${q({ reason: REASON, status: 'approved' })}`)).json();
+    expect(approved.items[0]).toMatchObject({ id, status: 'approved', inForce: true, proposedByName: official.username, decidedByName: supervisor.username });
+    const status = (await t.app.inject({ method: 'GET', url: '/api/holder/status', headers: { cookie: target.cookie } })).json().assessment;
+    expect(status.colour).toBe('green');
+  });
+
   it('audit viewer: auditors only, newest first, filtered, keyset pages', async () => {
     expect((await get(official, '/api/console/audit')).statusCode).toBe(403);
     const first = (await get(auditor, `/api/console/audit?${q({ action: 'console.', pageSize: 3 })}`)).json();

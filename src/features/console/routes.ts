@@ -9,7 +9,7 @@ import type { AppDeps } from '../../deps.ts';
 import { DomainError } from '../../errors.ts';
 import { staffOf } from '../auth/guard.ts';
 import { isCalendarDate, nextDate, startOfLocalDate } from '../../core/time/zones.ts';
-import { appealQueue, auditPage, caseGraph, caseList, checkReason, dashboard, labQueue, mapData, overrideQueue, type Page } from './service.ts';
+import { appealQueue, auditPage, caseGraph, caseList, checkReason, dashboard, findHolderForCasework, labQueue, mapData, overrideQueue, type Page } from './service.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 const AGGREGATES = ['official', 'supervisor', 'auditor'] as const;
@@ -131,7 +131,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: AppDeps): Promis
     async (req) => appealQueue(db, { status: req.query.status, overdue: req.query.overdue === 'true' }, pageOf(req.query), read(req, req.query.reason)),
   );
 
-  app.get<{ Querystring: { reason: string; status?: 'proposed' | 'approved' | 'rejected' | 'expired'; page?: string; pageSize?: string } }>(
+  app.get<{ Querystring: { reason: string; status?: 'proposed' | 'approved' | 'rejected' | 'expired'; mine?: 'true' | 'false'; page?: string; pageSize?: string } }>(
     '/overrides',
     {
       schema: {
@@ -141,6 +141,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: AppDeps): Promis
           {
             reason: Reason,
             status: Type.Optional(Type.Union([Type.Literal('proposed'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('expired')])),
+            mine: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true: only the overrides I proposed' })),
             ...Paging,
           },
           { additionalProperties: false },
@@ -149,7 +150,22 @@ export async function consoleRoutes(app: FastifyInstance, deps: AppDeps): Promis
       },
       config: { roles: CASEWORK },
     },
-    async (req) => overrideQueue(db, { status: req.query.status }, pageOf(req.query), read(req, req.query.reason)),
+    async (req) => overrideQueue(db, { status: req.query.status, mine: req.query.mine === 'true' }, pageOf(req.query), read(req, req.query.reason)),
+  );
+
+  app.post<{ Body: { idNumber: string; reason: string } }>(
+    '/holders/find',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Find a holder by ID document number (for casework such as proposing an override); found or not, the look-up is audited with the reason',
+        body: Type.Object({ idNumber: Type.String({ minLength: 4, maxLength: 64 }), reason: Reason }, { additionalProperties: false }),
+        response: { ...errors },
+      },
+      // a read sent as a POST (an ID number does not belong in a URL): audited per holder, with the reason
+      config: { roles: CASEWORK, audit: { generic: false } },
+    },
+    async (req) => ({ holder: await findHolderForCasework(db, req.body.idNumber, deps.idHashKey, read(req, req.body.reason)) }),
   );
 
   app.get<{ Querystring: { action?: string; actorId?: string; actorRole?: string; subjectId?: string; from?: string; to?: string; before?: string; pageSize?: string } }>(

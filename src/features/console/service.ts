@@ -8,6 +8,8 @@ import { DAY_MS, localDate, nextDate, prevDate, startOfLocalDate } from '../../c
 import type { AppealTable, Database, LabResultTable, OverrideTable } from '../../db/schema.ts';
 import { DomainError } from '../../errors.ts';
 import { auditHolderRead } from '../access-log/service.ts';
+import { appendAudit } from '../audit/service.ts';
+import { idHash } from '../holders/model.ts';
 import { presentAppeals } from '../appeals/service.ts';
 import { getCase, presentCase } from '../cases/service.ts';
 import { presentOverride } from '../overrides/present.ts';
@@ -363,18 +365,46 @@ export async function appealQueue(db: Kysely<Database>, f: { status?: AppealTabl
   return { total, ...p, items: items.map((a) => ({ ...a, maskedName: labels.get(a.holderId)?.maskedName ?? '' })) };
 }
 
-export async function overrideQueue(db: Kysely<Database>, f: { status?: OverrideTable['status'] }, p: Page, read: Read) {
+export async function overrideQueue(db: Kysely<Database>, f: { status?: OverrideTable['status']; mine?: boolean }, p: Page, read: Read) {
   const t = read.now.getTime();
   let q = db.selectFrom('overrides');
   // the status as of now: proposed or approved past their end are expired
   if (f.status === 'expired') q = q.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', 'in', ['approved', 'proposed']), eb('until', '<=', t)])]));
   else if (f.status === 'proposed' || f.status === 'approved') q = q.where('status', '=', f.status).where('until', '>', t);
   else if (f.status) q = q.where('status', '=', f.status);
+  if (f.mine) q = q.where('proposed_by', '=', read.staff.id);
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const rows = await q.selectAll().orderBy('proposed_at', 'desc').orderBy('id').limit(p.pageSize).offset(offset(p)).execute();
   await auditHolderRead(db, read.staff, rows.map((r) => r.holder_id), { action: 'console.overrides.read', reason: read.reason, now: read.now });
   const labels = await holderLabels(db, rows.map((r) => r.holder_id));
-  return { total, ...p, items: rows.map((r) => ({ ...presentOverride(r, read.now, null), maskedName: labels.get(r.holder_id)?.maskedName ?? '' })) };
+  // the officials by name, so that the two people of the four-eyes rule are visible
+  const staffIds = [...new Set(rows.flatMap((r) => [r.proposed_by, ...(r.decided_by ? [r.decided_by] : [])]))];
+  const names = new Map(staffIds.length ? (await db.selectFrom('staff_accounts').select(['id', 'display_name']).where('id', 'in', staffIds).execute()).map((s) => [s.id, s.display_name]) : []);
+  return {
+    total,
+    ...p,
+    items: rows.map((r) => ({
+      ...presentOverride(r, read.now, null),
+      maskedName: labels.get(r.holder_id)?.maskedName ?? '',
+      proposedByName: names.get(r.proposed_by) ?? r.proposed_by,
+      decidedByName: r.decided_by ? (names.get(r.decided_by) ?? r.decided_by) : null,
+    })),
+  };
+}
+
+/**
+ * Finds a holder by ID document number (compared by its keyed hash, as stored) for casework such
+ * as proposing an override; the look-up, found or not, is audited with the stated reason.
+ */
+export async function findHolderForCasework(db: Kysely<Database>, idNumber: string, idHashKey: Buffer, read: Read) {
+  const row = await db.selectFrom('holders').select(['id', 'name', 'date_of_birth', 'id_last4', 'region']).where('id_hash', '=', idHash(idNumber, idHashKey)).executeTakeFirst();
+  if (!row) {
+    await appendAudit(db, [{ at: read.now, actor: { kind: 'staff', id: read.staff.id, role: read.staff.role }, action: 'console.holder_lookup', subject: null, reason: read.reason, detail: { outcome: 'not_found' } }]);
+    throw new DomainError('not_found', 'no holder is registered with this ID document number');
+  }
+  await auditHolderRead(db, read.staff, [row.id], { action: 'console.holder_lookup', reason: read.reason, now: read.now, detail: { outcome: 'found' } });
+  const status = await db.selectFrom('holder_status').select(['colour']).where('holder_id', '=', row.id).executeTakeFirst();
+  return { id: row.id, maskedName: maskName(row.name), birthYear: Number(row.date_of_birth.slice(0, 4)), idLast4: row.id_last4, region: row.region, colour: status?.colour ?? null };
 }
 
 export interface AuditFilter {
