@@ -166,6 +166,10 @@ export const TransparencyView = Type.Object({
     head: Type.Object({ seq: Type.Integer(), hash: Type.String() }),
     publishedHeads: Type.Array(Type.Object({ day: Type.String(), seq: Type.Integer(), hash: Type.String(), publishedAt: Type.String() })),
   }),
+  holders: Type.Object(
+    { total: Type.Integer(), byColour: Counts(['green', 'yellow', 'red', 'grey']) },
+    { description: 'registered holders by their colour now (aggregate counts only)' },
+  ),
   overrides: Type.Object({
     total: Type.Integer(),
     byStatus: Counts(['proposed', 'approved', 'rejected', 'expired']),
