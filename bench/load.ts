@@ -1,4 +1,4 @@
-// npm run bench:load [-- --seconds 10 --connections 50 --store sqlite|postgres]
+// npm run bench:load [-- --seconds 10 --connections 50 --store sqlite|postgres --profile <dir>]
 //
 // autocannon against the real server (node bin/healthcode.js serve, a child process) on
 //   1. POST /api/checkpoint/scans        one durable scan per request (group commit)
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     store: { type: 'string', default: 'sqlite' },
     holders: { type: 'string', default: '5' }, // holder log-ins are rate-limited per address (10 a minute)
+    profile: { type: 'string' }, // a directory: the server runs with --cpu-prof and writes its profile there
   },
 });
 const SECONDS = Number(values.seconds);
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
     await store.close();
   }
   const server = await startChild(
-    ['bin/healthcode.js', 'serve'],
+    [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []), 'bin/healthcode.js', 'serve'],
     {
       HEALTHCODE_DATABASE_URL: url,
       HEALTHCODE_DATA_DIR: dir,

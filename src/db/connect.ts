@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -34,6 +34,41 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing costs as much as running a
+ * small indexed query. This keeps the most recently used statements (by SQL text) for reuse.
+ * A statement still being iterated (a streamed query) is never handed out twice.
+ */
+export class StatementCache implements SqliteDatabase {
+  private readonly cache = new Map<string, SQLite.Statement>();
+
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly max = 500,
+  ) {}
+
+  prepare(text: string): SQLite.Statement {
+    const hit = this.cache.get(text);
+    if (hit && !hit.busy) {
+      // most recently used last: the Map's order is the eviction order
+      this.cache.delete(text);
+      this.cache.set(text, hit);
+      return hit;
+    }
+    const stmt = this.sqlite.prepare(text);
+    if (!hit) {
+      this.cache.set(text, stmt);
+      if (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return stmt;
+  }
+
+  close(): void {
+    this.cache.clear();
+    this.sqlite.close();
+  }
+}
+
 export function openStore(url: string, opts: StoreOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
@@ -44,7 +79,7 @@ export function openStore(url: string, opts: StoreOptions = {}): Store {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCache(sqlite) }) });
     return {
       db,
       dialect: 'sqlite',

@@ -178,15 +178,19 @@ describe.each(DIALECTS)('what the audit log records, on %s', (dialect) => {
   it('scans are audited per request, naming the operator and the venue, never the holder', async () => {
     const before = Number((await t.deps.store.db.selectFrom('audit_log').select((e) => e.fn.max('seq').as('m')).executeTakeFirstOrThrow()).m ?? 0);
     const op = await staffMember(t, 'checkpoint_operator');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/checkpoint/scans',
-      headers: { cookie: op.cookie },
-      payload: { eventId: crypto.randomUUID(), venueId: 'V0001', code: 'HCQ1:ABC', scannedAt: t.clock.now().toISOString(), mode: 'manual' },
-    });
+    const payload = { eventId: crypto.randomUUID(), venueId: 'V0001', code: 'HCQ1:ABC', scannedAt: t.clock.now().toISOString(), mode: 'manual' };
+    const res = await t.app.inject({ method: 'POST', url: '/api/checkpoint/scans', headers: { cookie: op.cookie }, payload });
     expect(res.statusCode).toBe(201);
     const rows = await t.deps.store.db.selectFrom('audit_log').selectAll().where('seq', '>', before).where('action', '=', 'POST /api/checkpoint/scans').execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor_id: op.id, actor_role: 'checkpoint_operator', subject_kind: null });
+    expect(rows[0]).toMatchObject({ actor_id: op.id, actor_role: 'checkpoint_operator', subject_kind: 'venue', subject_id: 'V0001' });
+    expect(JSON.parse(rows[0]!.detail)).toEqual({ eventId: res.json().eventId, outcome: 'stored' });
+    expect(rows[0]!.detail).not.toContain('holder');
+    // a repeat is acknowledged and audited as a duplicate; the same id for another scan as a reuse (409)
+    expect((await t.app.inject({ method: 'POST', url: '/api/checkpoint/scans', headers: { cookie: op.cookie }, payload })).statusCode).toBe(200);
+    const reuse = await t.app.inject({ method: 'POST', url: '/api/checkpoint/scans', headers: { cookie: op.cookie }, payload: { ...payload, code: 'HCQ1:ABD' } });
+    expect(reuse.statusCode).toBe(409);
+    const later = await t.deps.store.db.selectFrom('audit_log').selectAll().where('seq', '>', Number(rows[0]!.seq)).where('action', '=', 'POST /api/checkpoint/scans').orderBy('seq').execute();
+    expect(later.map((r) => JSON.parse(r.detail).outcome)).toEqual(['duplicate', 'event_id_reused']);
   });
 });

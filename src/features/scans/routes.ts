@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BatchScanBody, BatchScanResult, ErrorBody, ScanBody, ScanResult, Verdict, VerifyBody } from '../../contracts/api.ts';
 import type { AppDeps } from '../../deps.ts';
-import { staffOf } from '../auth/guard.ts';
+import { actorOf, staffOf } from '../auth/guard.ts';
 import { recordScan, recordScanBatch, verdictOnline } from './service.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { ScanWriter } from './writer.ts';
@@ -17,6 +17,8 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
   app.post<{ Body: ScanBody }>(
     '/scans',
     {
+      // audited by the scan writer, in the scan's own transaction (one durable commit for both)
+      config: { audit: { generic: false } },
       schema: {
         tags: ['checkpoint'],
         summary: 'Record a scan; answered only after it is durably stored. Idempotent by eventId.',
@@ -25,7 +27,8 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req, reply) => {
-      const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random });
+      const ctx = { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random };
+      const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans' });
       return reply.code(result.status === 'stored' ? 201 : 200).send(result);
     },
   );
@@ -34,6 +37,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
     '/scans/batch',
     {
       bodyLimit: BATCH_BODY_LIMIT,
+      config: { audit: { generic: false } },
       schema: {
         tags: ['checkpoint'],
         summary: 'Sync up to 10,000 scans queued offline; answered per event (stored / duplicate / rejected with the reason). Idempotent by eventId.',
@@ -45,7 +49,8 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req) => {
-      const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random });
+      const ctx = { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random };
+      const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans/batch' });
       if (result.rejected) deps.metrics?.scansIngested.inc({ status: 'rejected' }, result.rejected);
       return result;
     },

@@ -12,7 +12,8 @@ import { DomainError } from '../../errors.ts';
 import type { KeyRing } from '../keys/service.ts';
 import type { Staff } from '../staff/service.ts';
 import { findVenue, isStaffOfVenue } from '../venues/repository.ts';
-import type { ScanWriter, WriteOutcome } from './writer.ts';
+import type { AuditFor, AuditForBatch, ScanWriter, WriteOutcome } from './writer.ts';
+import type { Actor, AuditInput } from '../audit/service.ts';
 import type { Random } from '../../support/clock.ts';
 import { currentAssessment } from '../assessments/service.ts';
 import { getHolder } from '../holders/service.ts';
@@ -281,11 +282,28 @@ function answer(row: ScanTable, outcome: WriteOutcome): ScanResult {
   };
 }
 
-export async function recordScan(db: Kysely<Database>, writer: ScanWriter, operator: Staff, body: ScanBody, ctx: ScanContext): Promise<ScanResult> {
+/** Who recorded scans and under which action name: the audit entry written with them. */
+export interface ScanAudit {
+  actor: Actor;
+  action: string;
+}
+
+/** What became of a written scan, for its audit entry. */
+function outcomeOf(row: ScanTable, o: WriteOutcome): 'stored' | 'duplicate' | 'event_id_reused' {
+  if (o.status === 'purged' || (o.status === 'duplicate' && o.row.fingerprint !== row.fingerprint)) return 'event_id_reused';
+  return o.status;
+}
+
+export async function recordScan(db: Kysely<Database>, writer: ScanWriter, operator: Staff, body: ScanBody, ctx: ScanContext, audit?: ScanAudit): Promise<ScanResult> {
   const prepared = await prepareScan(db, operator, body, ctx, newMemo());
   await resolveHolders(db, [prepared]);
   await applyOnline(db, [prepared], ctx);
-  return answer(prepared.row, await writer.write(prepared.row));
+  const row = prepared.row;
+  // the operator and the venue, never the holder (the scan row itself links the holder)
+  const auditFor: AuditFor | undefined = audit
+    ? (o): AuditInput => ({ at: ctx.now, actor: audit.actor, action: audit.action, subject: { kind: 'venue', id: row.venue_id }, detail: { eventId: row.event_id, outcome: outcomeOf(row, o) } })
+    : undefined;
+  return answer(row, await writer.write(row, auditFor));
 }
 
 // Batch events are checked one by one against the single-scan schema (TypeBox's compiler;
@@ -308,7 +326,7 @@ const VERIFY_SLICE = 250;
  * The valid ones are written in one transaction: a store failure rejects the whole request
  * (503) and stores none of it, so a retry of the same batch is always safe.
  */
-export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, operator: Staff, events: unknown[], ctx: ScanContext): Promise<BatchScanResult> {
+export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, operator: Staff, events: unknown[], ctx: ScanContext, audit?: ScanAudit): Promise<BatchScanResult> {
   const memo = newMemo();
   const results: BatchScanEventResult[] = new Array(events.length);
   const prepared: { index: number; p: PreparedScan }[] = [];
@@ -333,7 +351,16 @@ export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, 
   }
   await resolveHolders(db, prepared.map((x) => x.p));
   await applyOnline(db, prepared.map((x) => x.p), ctx);
-  const outcomes = prepared.length ? await writer.writeBatch(prepared.map((x) => x.p.row)) : [];
+  const invalid = events.length - prepared.length;
+  const auditFor: AuditForBatch | undefined = audit
+    ? (outs) => {
+        const n = { stored: 0, duplicate: 0, event_id_reused: 0 };
+        outs.forEach((o, k) => n[outcomeOf(prepared[k]!.p.row, o)]++);
+        const venues = [...new Set(prepared.map((x) => x.p.row.venue_id))].sort();
+        return [{ at: ctx.now, actor: audit.actor, action: audit.action, subject: null, detail: { events: events.length, ...n, rejected: invalid + n.event_id_reused, venues } }];
+      }
+    : undefined;
+  const outcomes = prepared.length ? await writer.writeBatch(prepared.map((x) => x.p.row), auditFor) : [];
   prepared.forEach(({ index, p }, k) => {
     try {
       const r = answer(p.row, outcomes[k]!);

@@ -2,6 +2,9 @@
 // acknowledged only after that transaction has committed (durably: SQLite synchronous=FULL,
 // PostgreSQL's default synchronous_commit). One fsync then serves many acknowledgements.
 //
+// The audit entry of each acknowledged scan is appended in the same transaction as the scan, so
+// a group costs one durable commit (one fsync), not one for the scans and one for the audit log.
+//
 // Exactly once per event id: the id is first claimed in the unpartitioned ledger
 // scan_event_ids (ON CONFLICT DO NOTHING), and only claimed ids are inserted into scans, in
 // the same transaction. So an id is stored once whatever day its scan falls on, also on
@@ -10,6 +13,7 @@ import type { Kysely } from 'kysely';
 import { dayOf, ensureScanPartitions, isMissingPartition } from '../../db/partitions.ts';
 import type { Database, ScanTable } from '../../db/schema.ts';
 import { storeFailureKind, type StoreFailureKind } from '../../db/errors.ts';
+import { appendAudit, type AuditInput } from '../audit/service.ts';
 
 export type WriteOutcome =
   | { status: 'stored'; row: ScanTable }
@@ -24,8 +28,14 @@ export interface WriterObserver {
   failure?(kind: StoreFailureKind | 'other'): void;
 }
 
+/** The audit entry for a written scan, given its outcome (null: none). */
+export type AuditFor = (outcome: WriteOutcome) => AuditInput | null;
+/** The audit entries for a written batch, given its outcomes. */
+export type AuditForBatch = (outcomes: WriteOutcome[]) => AuditInput[];
+
 interface Pending {
   row: ScanTable;
+  audit?: AuditFor;
   resolve: (o: WriteOutcome) => void;
   reject: (e: unknown) => void;
 }
@@ -33,9 +43,17 @@ interface Pending {
 /** Rows per INSERT statement (within SQLite's and PostgreSQL's bound-parameter limits). */
 const CHUNK = 1000;
 
-/** Writes scans in one transaction: each claimed in the ledger, then stored; repeats answered from the store. */
-export async function insertScans(db: Kysely<Database>, rows: ScanTable[]): Promise<WriteOutcome[]> {
-  return db.transaction().execute((trx) => insertScansIn(trx, rows));
+/**
+ * Writes scans in one transaction: each claimed in the ledger, then stored; repeats answered
+ * from the store. `audit` names the audit entries to append in the same transaction (last: on
+ * PostgreSQL the audit append lock is then held only until the commit).
+ */
+export async function insertScans(db: Kysely<Database>, rows: ScanTable[], audit?: AuditForBatch): Promise<WriteOutcome[]> {
+  return db.transaction().execute(async (trx) => {
+    const outcomes = await insertScansIn(trx, rows);
+    if (audit) await appendAudit(trx, audit(outcomes));
+    return outcomes;
+  });
 }
 
 /** The same inside a transaction the caller holds (bulk loaders commit their progress with it). */
@@ -100,10 +118,11 @@ export class ScanWriter {
     return this.inFlight;
   }
 
-  write(row: ScanTable): Promise<WriteOutcome> {
+  /** Queues a scan for the next group commit; `audit` gives its audit entry, written in the same transaction. */
+  write(row: ScanTable, audit?: AuditFor): Promise<WriteOutcome> {
     if (this.closed) return Promise.reject(new Error('scan writer is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
+      this.queue.push({ row, audit, resolve, reject });
       if (!this.flushing) this.flushing = this.drain();
     });
   }
@@ -112,24 +131,24 @@ export class ScanWriter {
    * A batch of a checkpoint's offline scans, written in one transaction of its own: all of
    * it is stored, or (on a store failure) none of it.
    */
-  async writeBatch(rows: ScanTable[]): Promise<WriteOutcome[]> {
+  async writeBatch(rows: ScanTable[], audit?: AuditForBatch): Promise<WriteOutcome[]> {
     if (this.closed) throw new Error('scan writer is closed');
-    return this.commit(rows);
+    return this.commit(rows, audit);
   }
 
-  private async commit(rows: ScanTable[]): Promise<WriteOutcome[]> {
+  private async commit(rows: ScanTable[], audit?: AuditForBatch): Promise<WriteOutcome[]> {
     const started = performance.now();
     this.inFlight += rows.length;
     try {
       let outcomes: WriteOutcome[];
       try {
-        outcomes = await insertScans(this.db, rows);
+        outcomes = await insertScans(this.db, rows, audit);
       } catch (e) {
         // PostgreSQL: a scan for a day whose partition the maintenance job has not created yet
         if (!isMissingPartition(e)) throw e;
         const days = rows.map((r) => dayOf(r.scanned_at));
         await ensureScanPartitions(this.db, Math.min(...days), Math.max(...days));
-        outcomes = await insertScans(this.db, rows);
+        outcomes = await insertScans(this.db, rows, audit);
       }
       this.lastFailure = null;
       this.observer.batch?.(rows.length, (performance.now() - started) / 1000);
@@ -151,7 +170,10 @@ export class ScanWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const outcomes = await this.commit(batch.map((p) => p.row));
+        const audits = batch.some((p) => p.audit)
+          ? (outcomes: WriteOutcome[]) => batch.flatMap((p, i) => p.audit?.(outcomes[i]!) ?? [])
+          : undefined;
+        const outcomes = await this.commit(batch.map((p) => p.row), audits);
         batch.forEach((p, i) => p.resolve(outcomes[i]!));
       } catch (e) {
         for (const p of batch) p.reject(e);
