@@ -1,6 +1,6 @@
 // Store faults, in-process: the store unavailable, out of space, read-only. Each is caused
 // for real (a lock held by another connection / connections refused by PostgreSQL; SQLite's
-// max_page_count giving SQLITE_FULL; SQLite's query_only / PostgreSQL's
+// max_page_count giving SQLITE_FULL; a PostgreSQL tablespace on a tiny tmpfs; SQLite's query_only / PostgreSQL's
 // default_transaction_read_only). Scans then get 503 with Retry-After and a clear code, none of
 // the request is stored, readiness is false; when the fault is cleared, all is well again.
 import crypto from 'node:crypto';
@@ -128,8 +128,60 @@ describe.each(DIALECTS)('store faults on %s', (dialect) => {
     });
   });
 
-  // PostgreSQL's disk full (53100) is recognised the same way (src/db/errors.ts) but not caused here:
-  // that would need a tablespace on a small mounted file system.
+  // PostgreSQL's disk full (53100), caused for real: the scan ledger is moved into a tablespace on
+  // a 48 KiB tmpfs. That needs a local server and root (to mount); where either is missing the
+  // test says so and is skipped.
+  const localPgData = async (): Promise<string | null> => {
+    if (dialect !== 'postgres') return null;
+    const r = await sql<{ setting: string }>`select setting from pg_settings where name = 'data_directory'`.execute(t.deps.store.db).catch(() => null);
+    const dataDir = r?.rows[0]?.setting;
+    return dataDir && fs.existsSync(dataDir) ? dataDir : null;
+  };
+  if (dialect === 'postgres') it('disk full on PostgreSQL: 53100 gives 503 store_full, the batch is not half-written, readiness is false', async (ctx) => {
+    if (process.getuid?.() !== 0 || !(await localPgData())) {
+      console.warn('PostgreSQL disk-full test skipped: it needs root (to mount a small tmpfs) and the server on this machine');
+      ctx.skip();
+    }
+    const { execFileSync } = await import('node:child_process');
+    const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'hc-pgfull-'));
+    const owner = fs.statSync(await localPgData() as string);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=48k,mode=0700,uid=${owner.uid},gid=${owner.gid}`, 'tmpfs', mnt]);
+    } catch (e) {
+      fs.rmdirSync(mnt);
+      console.warn(`PostgreSQL disk-full test skipped: cannot mount a tmpfs here (${(e as Error).message.split('\n')[0]})`);
+      ctx.skip();
+    }
+    const space = `hc_full_${crypto.randomBytes(3).toString('hex')}`;
+    try {
+      await pgAdmin(`create tablespace ${space} location '${mnt}'`);
+      const db = t.deps.store.db;
+      await sql.raw(`alter table scan_event_ids set tablespace ${space}`).execute(db);
+      try {
+        const events = Array.from({ length: 2000 }, event);
+        const res = await batch(events);
+        expect(res.statusCode).toBe(503);
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.json().error).toMatchObject({ code: 'store_full' });
+        expect(res.json().error.message).toMatch(/out of space/);
+        const r = await ready();
+        expect(r.statusCode).toBe(503);
+        expect(r.json().error.code).toBe('store_full');
+        await sql.raw('alter table scan_event_ids set tablespace pg_default').execute(db);
+        expect(await storedOf(events.map((e) => e.eventId))).toEqual({ scans: 0, ledger: 0 });
+        // the checkpoint retries the same batch once there is room: stored once
+        expect((await batch(events)).json()).toMatchObject({ stored: 2000, rejected: 0 });
+      } finally {
+        await sql.raw('alter table scan_event_ids set tablespace pg_default').execute(db);
+      }
+      await expectHealthy();
+    } finally {
+      await pgAdmin(`drop tablespace if exists ${space}`).catch(() => {});
+      execFileSync('umount', [mnt]);
+      fs.rmdirSync(mnt);
+    }
+  });
+
   if (dialect === 'sqlite') it('disk full: SQLITE_FULL gives 503 store_full, the batch is not half-written, readiness is false', async () => {
     const db = t.deps.store.db;
     const pages = Number((await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0]!.page_count);
