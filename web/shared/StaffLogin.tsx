@@ -94,25 +94,27 @@ export function StaffLogin({ title, allowedRoles, messages = staffLoginMessages,
     }
   }, [focusTotp, askTotp]);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ key: StaffLoginKey; vars?: Record<string, string | number>; until?: string } | null>(null);
 
-  function describe(err: unknown): string {
-    if (!(err instanceof ApiError)) return t('errorGeneric', { message: err instanceof Error ? err.message : String(err) });
-    if (err.offline) return t('errorNetwork');
+  type Said = { key: StaffLoginKey; vars?: Record<string, string | number>; until?: string };
+  /** What to say about a failed log-in: a key, so the sentence follows a change of language. */
+  function describe(err: unknown): Said {
+    if (!(err instanceof ApiError)) return { key: 'errorGeneric', vars: { message: err instanceof Error ? err.message : String(err) } };
+    if (err.offline) return { key: 'errorNetwork' };
     switch (err.code) {
       case 'totp_required':
-        return t('errorTotpRequired');
+        return { key: 'errorTotpRequired' };
       case 'totp_not_enrolled':
-        return t('errorTotpNotEnrolled');
+        return { key: 'errorTotpNotEnrolled' };
       case 'account_locked': {
         const until = lockedUntil(err.message);
-        return until ? t('errorLocked', { time: formatDateTime(until, lang) }) : t('errorLockedNoTime');
+        return until ? { key: 'errorLocked', until } : { key: 'errorLockedNoTime' };
       }
     }
-    if (err.status === 401 || err.status === 403) return t('errorBadLogin');
-    if (err.status === 429) return t('errorRateLimited');
-    if (err.status >= 500) return t('errorServer');
-    return t('errorGeneric', { message: err.message });
+    if (err.status === 401 || err.status === 403) return { key: 'errorBadLogin' };
+    if (err.status === 429) return { key: 'errorRateLimited' };
+    if (err.status >= 500) return { key: 'errorServer' };
+    return { key: 'errorGeneric', vars: { message: err.message } };
   }
 
   async function submit(e: FormEvent) {
@@ -125,7 +127,7 @@ export function StaffLogin({ title, allowedRoles, messages = staffLoginMessages,
       const res = await post<{ staff: StaffView }>('/api/staff/login', { username: username.trim(), password, ...(totp ? { totp } : {}) });
       if (!(allowedRoles as readonly string[]).includes(res.staff.role)) {
         await post('/api/staff/logout').catch(() => undefined);
-        setError(t('errorWrongRole'));
+        setError({ key: 'errorWrongRole' });
         return;
       }
       onLoggedIn(res.staff);
@@ -180,7 +182,7 @@ export function StaffLogin({ title, allowedRoles, messages = staffLoginMessages,
       )}
       {error && (
         <p className="error" role="alert" id={errorId}>
-          {error}
+          {t(error.key, error.until ? { time: formatDateTime(error.until, lang) } : error.vars)}
         </p>
       )}
       <button type="submit" className="primary" disabled={busy}>

@@ -4,11 +4,14 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** seconds from a Retry-After header (429, 503), when the server sent one */
+  readonly retryAfterSeconds: number | null;
+  constructor(status: number, code: string, message: string, retryAfterSeconds: number | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
   get offline(): boolean {
     return this.status === 0;
@@ -44,8 +47,10 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
     }
   }
   if (!res.ok) {
-    if (isErrorBody(data)) throw new ApiError(res.status, data.error.code, data.error.message ?? '');
-    throw new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`);
+    const ra = Number(res.headers.get('retry-after') ?? NaN);
+    const retryAfter = Number.isFinite(ra) && ra >= 0 ? ra : null;
+    if (isErrorBody(data)) throw new ApiError(res.status, data.error.code, data.error.message ?? '', retryAfter);
+    throw new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`, retryAfter);
   }
   return data as T;
 }
