@@ -1,11 +1,12 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ScanBody, ScanResult, StaffView, VenueView } from '../../src/contracts/api.ts';
+import type { ScanBody, ScanResult, StaffView, VenueView, Verdict } from '../../src/contracts/api.ts';
 import { ApiError, post } from '../shared/api.ts';
 import { colourWord } from '../shared/colour.ts';
 import { useLang, useT } from '../shared/i18n.tsx';
 import { formatTime } from '../shared/time.ts';
 import { beep } from './beep.ts';
 import { CameraScanner } from './CameraScanner.tsx';
+import { IdLookup } from './IdLookup.tsx';
 import { ManualEntry } from './ManualEntry.tsx';
 import { messages } from './messages.ts';
 import { enqueue, verifyOnDevice } from './offline.ts';
@@ -21,11 +22,16 @@ interface Props {
   onUnauthenticated: () => void;
 }
 
-/** Scanning at one checkpoint: camera + manual entry, each scan posted with a fresh event id. */
+/**
+ * Scanning at one checkpoint: camera + manual entry, each scan posted with a fresh event id; and,
+ * for checkpoint operators, the ID document look-up for people without a code (online only).
+ */
 export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenticated }: Props) {
   const t = useT(messages);
   const { lang } = useLang();
-  const [result, setResult] = useState<ScanResult | null>(null);
+  const [result, setResult] = useState<{ verdict: Verdict; via: 'code' | 'id' } | null>(null);
+  const canLookUpId = staff.role === 'checkpoint_operator';
+  const [screen, setScreen] = useState<'scan' | 'id'>('scan');
   const [offlineInfo, setOfflineInfo] = useState<OfflineInfo | null>(null);
   const offline = useOffline(onUnauthenticated);
   const offlineRef = useRef(offline);
@@ -34,7 +40,7 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
   const [error, setError] = useState<string | null>(null);
   const [temperature, setTemperature] = useState('');
   const [count, setCount] = useState(0);
-  const [last, setLast] = useState<{ result: ScanResult; at: number; queued?: boolean } | null>(null);
+  const [last, setLast] = useState<{ result: ScanResult; at: number; queued?: boolean; via?: 'code' | 'id' } | null>(null);
   const busyRef = useRef(false);
   const temperatureRef = useRef(temperature);
   temperatureRef.current = temperature;
@@ -67,7 +73,7 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
           stale: o.stale.missing || o.stale.trust || o.stale.revocation,
           staleTrust: o.stale.missing || o.stale.trust,
         });
-        setResult(res);
+        setResult({ verdict, via: 'code' });
         setLast({ result: res, at: Date.now(), queued: true });
         setCount((n) => n + 1);
         setTemperature('');
@@ -78,7 +84,7 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
         if (!navigator.onLine || !offlineRef.current.online) return await onDevice();
         const res = await post<ScanResult>('/api/checkpoint/scans', body);
         setOfflineInfo(null);
-        setResult(res);
+        setResult({ verdict: res.verdict, via: 'code' });
         setLast({ result: res, at: Date.now() });
         setCount((n) => n + 1);
         setTemperature('');
@@ -115,13 +121,22 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
   const onCameraCode = useCallback((text: string) => void scan(text, 'camera'), [scan]);
   const dismiss = useCallback(() => {
     setResult(null);
-    document.getElementById('manual-code')?.focus();
+    document.getElementById(screen === 'id' ? 'id-number' : 'manual-code')?.focus();
+  }, [screen]);
+
+  const onIdResult = useCallback((verdict: Verdict) => {
+    const at = Date.now();
+    setOfflineInfo(null);
+    setResult({ verdict, via: 'id' });
+    setLast({ result: { eventId: '', status: 'stored', storedAt: new Date(at).toISOString(), verdict }, at, via: 'id' });
+    beep(lookOf(verdict).pass ? 'pass' : 'stop');
   }, []);
 
   const lastText = last
     ? (() => {
         const v = last.result.verdict;
         const word = v.ok && v.colour ? `${t(lookOf(v).action)} — ${colourWord(v.colour, lang)}` : t('verdictInvalid');
+        if (last.via === 'id') return t('lastIdLookup', { result: word, time: formatTime(last.at, lang) });
         return t('lastScan', {
           result: word,
           time: formatTime(last.at, lang),
@@ -151,25 +166,44 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
         </div>
       </section>
 
-      <CameraScanner paused={result !== null || busy} onCode={onCameraCode} />
+      {canLookUpId && (
+        <div className="mode-switch" role="group" aria-label={t('modeGroup')} data-testid="mode-switch">
+          <button type="button" aria-pressed={screen === 'scan'} className={screen === 'scan' ? 'active' : ''} onClick={() => setScreen('scan')}>
+            <span aria-hidden="true">▦ </span>
+            {t('modeScan')}
+          </button>
+          <button type="button" aria-pressed={screen === 'id'} className={screen === 'id' ? 'active' : ''} onClick={() => setScreen('id')}>
+            <span aria-hidden="true">▭ </span>
+            {t('modeId')}
+          </button>
+        </div>
+      )}
 
-      <div className="card form temperature">
-        <label>
-          {t('temperature')}
-          <input
-            name="temperatureC"
-            type="number"
-            inputMode="decimal"
-            min={30}
-            max={45}
-            step={0.1}
-            value={temperature}
-            onChange={(e) => setTemperature(e.target.value)}
-          />
-        </label>
-      </div>
+      {screen === 'id' && canLookUpId ? (
+        <IdLookup online={offline.online && navigator.onLine} onResult={onIdResult} onUnauthenticated={onUnauthenticated} onRecheck={offline.syncNow} />
+      ) : (
+        <>
+          <CameraScanner paused={result !== null || busy} onCode={onCameraCode} />
 
-      <ManualEntry busy={busy} onSubmit={(code) => scan(code, 'manual')} />
+          <div className="card form temperature">
+            <label>
+              {t('temperature')}
+              <input
+                name="temperatureC"
+                type="number"
+                inputMode="decimal"
+                min={30}
+                max={45}
+                step={0.1}
+                value={temperature}
+                onChange={(e) => setTemperature(e.target.value)}
+              />
+            </label>
+          </div>
+
+          <ManualEntry busy={busy} onSubmit={(code) => scan(code, 'manual')} />
+        </>
+      )}
 
       {error && (
         <p className="card error" role="alert">
@@ -181,7 +215,7 @@ export function ScanScreen({ staff, venue, onChangeVenue, onLogout, onUnauthenti
         <p className="hint">{t('scansToday', { n: count })}</p>
       </div>
 
-      {result && <VerdictOverlay result={result} offline={offlineInfo} onDismiss={dismiss} />}
+      {result && <VerdictOverlay verdict={result.verdict} via={result.via} offline={offlineInfo} onDismiss={dismiss} />}
     </>
   );
 }

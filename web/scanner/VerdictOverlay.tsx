@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { ScanResult } from '../../src/contracts/api.ts';
+import type { Verdict } from '../../src/contracts/api.ts';
 import { COLOUR_ICON, colourWord } from '../shared/colour.ts';
 import { useLang, useT } from '../shared/i18n.tsx';
 import { formatDateTime } from '../shared/time.ts';
@@ -16,13 +16,35 @@ export interface OfflineInfo {
   staleTrust: boolean;
 }
 
-/** Full-screen verdict, readable at arm's length. Tap, Enter or Escape dismisses. */
-export function VerdictOverlay({ result, offline, onDismiss }: { result: ScanResult; offline?: OfflineInfo | null; onDismiss: () => void }) {
+/**
+ * The server's refusal of a revoked code: "this paper code was revoked on 2026-11-23 08:00 UTC
+ * (reprinted); …" (src/features/scans/service.ts). Read back into its parts to say it in the
+ * operator's language; null when the sentence is not of that form.
+ */
+export function revocationOf(message: string | null | undefined): { at: string; reason: string } | null {
+  const m = /revoked on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC \(([^)]+)\)/.exec(message ?? '');
+  return m ? { at: `${m[1]}T${m[2]}:00Z`, reason: m[3]! } : null;
+}
+
+/**
+ * Full-screen verdict, readable at arm's length. Tap, Enter or Escape dismisses. `via` says how the
+ * person was checked: a scanned code, or an ID document look-up (the colour now, from the server).
+ */
+export function VerdictOverlay({
+  verdict: v,
+  via = 'code',
+  offline,
+  onDismiss,
+}: {
+  verdict: Verdict;
+  via?: 'code' | 'id';
+  offline?: OfflineInfo | null;
+  onDismiss: () => void;
+}) {
   const t = useT(messages);
   const { lang } = useLang();
   const ref = useRef<HTMLDivElement>(null);
   const shownAt = useRef(performance.now());
-  const v = result.verdict;
   const look = lookOf(v);
 
   useEffect(() => {
@@ -36,11 +58,39 @@ export function VerdictOverlay({ result, offline, onDismiss }: { result: ScanRes
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [result, onDismiss]);
+  }, [v, onDismiss]);
 
-  const title =
-    look.tone === 'invalid' || v.colour === null ? t('verdictInvalid') : `${t(look.action)} — ${colourWord(v.colour, lang)}`;
-  const icon = look.tone === 'invalid' || v.colour === null ? '⚠' : COLOUR_ICON[v.colour];
+  const invalid = look.tone === 'invalid' || v.colour === null;
+  const title = invalid ? t('verdictInvalid') : `${t(look.action)} — ${colourWord(v.colour!, lang)}`;
+  const icon = invalid ? '⚠' : COLOUR_ICON[v.colour!];
+  const paper = v.kind === 'paper';
+  const revocation = v.error === 'revoked' ? revocationOf(v.message) : null;
+
+  // the reason for a refusal, in the operator's language
+  let errorText: string | null = null;
+  if (!v.ok) {
+    if (revocation?.reason === 'reprinted') errorText = t('err_revoked_reprinted', { time: formatDateTime(revocation.at, lang) });
+    else if (revocation) errorText = t('err_revoked_at', { time: formatDateTime(revocation.at, lang) });
+    else if (v.error === 'expired' && paper) errorText = t('err_expired_paper');
+    else errorText = t(verdictErrorKey(v.error ?? ''), { error: v.error ?? '?' });
+  }
+
+  // where the colour came from (paper codes and ID look-ups say it; a live code is minutes old)
+  let sourceLine: string | null = null;
+  let sourceWarn = false;
+  if (v.ok && v.colourAsOf && via === 'id') sourceLine = t('verdictViaId', { time: formatDateTime(v.colourAsOf, lang) });
+  else if (v.ok && v.colourAsOf && paper && v.colourSource === 'current') sourceLine = t('colourCurrent', { time: formatDateTime(v.colourAsOf, lang) });
+  else if (v.ok && v.colourAsOf && paper) {
+    sourceLine = t('colourPrinted', { time: formatDateTime(v.colourAsOf, lang) });
+    sourceWarn = true;
+  }
+  // the server's note: the known ones said in the operator's language, any other one as sent
+  let note: { text: string; lang?: string } | null = null;
+  if (v.ok && v.message) {
+    if (paper && v.colourSource === 'current') note = { text: t('paperChanged') };
+    // a paper code's "colour as of" warning is the source line above
+    else if (!(paper && v.colourSource === 'token')) note = { text: v.message, lang: 'en' };
+  }
 
   return (
     <div
@@ -52,10 +102,15 @@ export function VerdictOverlay({ result, offline, onDismiss }: { result: ScanRes
       aria-describedby="verdict-details"
       tabIndex={-1}
       data-testid="verdict"
+      data-via={via}
       data-ok={String(v.ok)}
       data-pass={String(v.pass)}
       data-colour={v.colour ?? ''}
       data-error={v.error ?? ''}
+      data-kind={v.kind ?? ''}
+      data-assurance={v.assurance ?? ''}
+      data-colour-source={v.colourSource ?? ''}
+      data-colour-as-of={v.colourAsOf ?? ''}
       onClick={() => {
         if (performance.now() - shownAt.current > IGNORE_DISMISS_MS) onDismiss();
       }}
@@ -67,21 +122,42 @@ export function VerdictOverlay({ result, offline, onDismiss }: { result: ScanRes
           <p className="small">{t('offlineQueued')}</p>
         </div>
       )}
-      <div className="verdict-icon" aria-hidden="true">
-        {icon}
+      <div className="verdict-body">
+        <div className="verdict-icon" aria-hidden="true">
+          {icon}
+        </div>
+        <h2 id="verdict-title" className="verdict-title">
+          {title}
+        </h2>
+        <div id="verdict-details" className="verdict-details">
+          {(via === 'id' || paper) && (
+            <p className="verdict-kind" data-testid="verdict-kind">
+              <span className="verdict-tag">{via === 'id' ? t('viaIdTag') : t('paperTag')}</span>
+              {paper && v.assurance === 'low' && <span className="verdict-assurance">{t('assuranceLow')}</span>}
+            </p>
+          )}
+          {errorText && <p className="verdict-error">{errorText}</p>}
+          {sourceLine && (
+            <p className={`verdict-source ${sourceWarn ? 'warn' : ''}`} data-testid="verdict-source">
+              {sourceWarn && <span aria-hidden="true">⚠ </span>}
+              {sourceLine}
+            </p>
+          )}
+          {sourceWarn && <p className="verdict-line small">{t('colourPrintedHint')}</p>}
+          {note && (
+            <p className="verdict-note" data-testid="verdict-note" lang={note.lang}>
+              {note.text}
+            </p>
+          )}
+          {v.maskedName && <p className="verdict-name">{v.maskedName}</p>}
+          {v.birthYear !== null && <p className="verdict-line">{t('birthYear', { year: v.birthYear })}</p>}
+          {v.ok && v.maskedName && <p className="verdict-line small">{via === 'id' ? t('verdictIdCheck') : paper ? t('checkIdentityPaper') : t('checkIdentity')}</p>}
+          {v.validUntil && <p className="verdict-line">{t(paper ? 'paperValidUntil' : 'validUntil', { time: formatDateTime(v.validUntil, lang) })}</p>}
+          {v.region && <p className="verdict-line small">{t('region', { region: v.region })}</p>}
+          {via === 'id' && <p className="verdict-line small">{t('idAudited')}</p>}
+        </div>
+        <p className="verdict-dismiss">{t('dismiss')}</p>
       </div>
-      <h2 id="verdict-title" className="verdict-title">
-        {title}
-      </h2>
-      <div id="verdict-details" className="verdict-details">
-        {!v.ok && <p className="verdict-error">{t(verdictErrorKey(v.error ?? ''), { error: v.error ?? '?' })}</p>}
-        {v.maskedName && <p className="verdict-name">{v.maskedName}</p>}
-        {v.birthYear !== null && <p className="verdict-line">{t('birthYear', { year: v.birthYear })}</p>}
-        {v.ok && v.maskedName && <p className="verdict-line small">{t('checkIdentity')}</p>}
-        {v.validUntil && <p className="verdict-line">{t('validUntil', { time: formatDateTime(v.validUntil, lang) })}</p>}
-        {v.region && <p className="verdict-line small">{t('region', { region: v.region })}</p>}
-      </div>
-      <p className="verdict-dismiss">{t('dismiss')}</p>
     </div>
   );
 }
