@@ -39,6 +39,16 @@ interface RiskArea {
   active: boolean;
 }
 
+interface ComplianceSummary {
+  day: string | null;
+  venuesCounted: number;
+  flaggedVenues: number;
+  missedCaseVisits: number;
+  notices: { issued: number; acknowledged: number; overdue: number };
+}
+
+const COLOURS = ['green', 'yellow', 'red', 'grey'] as const;
+
 type Load<T> = { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; message: string };
 
 function useLoad<T>(path: string): Load<T> {
@@ -82,12 +92,54 @@ function ColourTag({ colour }: { colour: string }) {
   );
 }
 
-function Stat({ label, value, warn }: { label: string; value: number; warn?: boolean }) {
+function Stat({ label, value, warn, testId }: { label: ReactNode; value: number; warn?: boolean; testId?: string }) {
   return (
-    <div className={`stat ${warn && value > 0 ? 'warn' : ''}`}>
+    <div className={`stat ${warn && value > 0 ? 'warn' : ''}`} data-testid={testId}>
       <dt>{label}</dt>
       <dd>{value}</dd>
     </div>
+  );
+}
+
+/** A known code said in words (alarm kinds, override reasons); an unknown one with its underscores as spaces. */
+function useCodeWord() {
+  const t = useT(messages);
+  return (prefix: 'alarm_' | 'reason_', code: string) => {
+    const key = `${prefix}${code}`;
+    return key in messages.en ? t(key as TKey) : code.replace(/_/g, ' ');
+  };
+}
+
+/** Holders by colour now: a number, a word and a shape for each colour, and the share as a bar and in words. */
+function HolderColours({ holders }: { holders: TransparencyView['holders'] }) {
+  const t = useT(messages);
+  const { lang } = useLang();
+  const pct = (n: number) => (holders.total > 0 ? Math.round((n / holders.total) * 1000) / 10 : 0);
+  return (
+    <>
+      <p>{t('holdersTotal', { n: holders.total })}</p>
+      <dl className="stats colour-stats" data-testid="holder-colours">
+        {COLOURS.map((c) => (
+          <div key={c} className={`stat colour-stat c-${c}`} data-colour={c} data-count={holders.byColour[c] ?? 0}>
+            <dt>
+              <ColourTag colour={c} />
+            </dt>
+            <dd>
+              {holders.byColour[c] ?? 0}
+              <span className="share">{t('share', { pct: pct(holders.byColour[c] ?? 0).toLocaleString(lang) })}</span>
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {holders.total > 0 && (
+        <div className="colour-bar" aria-hidden="true">
+          {COLOURS.filter((c) => (holders.byColour[c] ?? 0) > 0).map((c) => (
+            <span key={c} className={`c-${c}`} style={{ flexGrow: holders.byColour[c] ?? 0 }} title={`${colourWord(c, lang)}: ${holders.byColour[c]}`} />
+          ))}
+        </div>
+      )}
+      <p className="hint">{t('holdersExplain')}</p>
+    </>
   );
 }
 
@@ -100,6 +152,8 @@ export function TransparencyApp() {
   const keys = useLoad<TrustList>('/api/public/trust-list');
   const revocations = useLoad<{ revocationList: { revoked: string[] } }>('/api/public/revocations');
   const areas = useLoad<{ areas: RiskArea[] }>('/api/public/risk-areas');
+  const compliance = useLoad<ComplianceSummary>('/api/public/compliance');
+  const codeWord = useCodeWord();
   const when = (iso: string) => formatDateTime(iso, lang);
   // a ruleset bundled with the software is "published" when the store is made, after its effective date
   const published = (r: RulesetSummary) =>
@@ -119,10 +173,11 @@ export function TransparencyApp() {
       </header>
       <main>
         <p className="intro">{t('intro')}</p>
-        <nav className="toc" aria-label="Contents">
+        <nav className="toc" aria-label={t('contents')}>
           <a href="#rules-title">{t('rulesTitle')}</a>
           <a href="#history-title">{t('historyTitle')}</a>
           <a href="#stats-title">{t('statsTitle')}</a>
+          <a href="#compliance-title">{t('complianceTitle')}</a>
           <a href="#audit-title">{t('auditTitle')}</a>
           <a href="#keys-title">{t('keysTitle')}</a>
           <a href="#risk-title">{t('riskTitle')}</a>
@@ -195,6 +250,8 @@ export function TransparencyApp() {
             {(s) => (
               <>
                 <p className="hint">{t('updated', { time: when(s.generatedAt) })}</p>
+                <h3>{t('holdersTitle')}</h3>
+                <HolderColours holders={s.holders} />
                 <h3>{t('overridesTitle')}</h3>
                 <p className="hint">{t('overridesExplain')}</p>
                 <dl className="stats" data-testid="override-stats">
@@ -221,7 +278,7 @@ export function TransparencyApp() {
                     {t('byReason')}:{' '}
                     {Object.entries(s.overrides.byReasonCode).map(([c, n]) => (
                       <span key={c} className="inline-count">
-                        <code>{c}</code> {n}
+                        {codeWord('reason_', c)} <strong>{n}</strong>
                       </span>
                     ))}
                   </p>
@@ -241,11 +298,34 @@ export function TransparencyApp() {
                 ) : (
                   <dl className="stats">
                     {Object.entries(s.alarms).map(([k, n]) => (
-                      <Stat key={k} label={k.replace(/_/g, ' ')} value={n} warn />
+                      <Stat key={k} label={codeWord('alarm_', k)} value={n} warn />
                     ))}
                   </dl>
                 )}
-                <p className="hint">{t('colourCountsMissing')}</p>
+              </>
+            )}
+          </Loaded>
+        </Section>
+
+        <Section id="compliance" title={t('complianceTitle')}>
+          <Loaded load={compliance}>
+            {(c) => (
+              <>
+                <p className="hint">{t('complianceExplain')}</p>
+                <p data-testid="compliance-day">{c.day ? t('complianceDay', { day: c.day }) : t('complianceNoDay')}</p>
+                <h3>{t('venuesTitle')}</h3>
+                <dl className="stats" data-testid="compliance-venues">
+                  <Stat label={t('venuesCounted')} value={c.venuesCounted} testId="venues-counted" />
+                  <Stat label={t('flaggedVenues')} value={c.flaggedVenues} warn testId="flagged-venues" />
+                  <Stat label={t('missedCaseVisits')} value={c.missedCaseVisits} warn testId="missed-case-visits" />
+                </dl>
+                <h3>{t('noticesTitle')}</h3>
+                <dl className="stats" data-testid="compliance-notices">
+                  <Stat label={t('noticesIssued')} value={c.notices.issued} testId="notices-issued" />
+                  <Stat label={t('noticesAcknowledged')} value={c.notices.acknowledged} testId="notices-acknowledged" />
+                  <Stat label={t('noticesOpen')} value={Math.max(0, c.notices.issued - c.notices.acknowledged - c.notices.overdue)} testId="notices-open" />
+                  <Stat label={t('noticesOverdue')} value={c.notices.overdue} warn testId="notices-overdue" />
+                </dl>
               </>
             )}
           </Loaded>
