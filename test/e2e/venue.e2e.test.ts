@@ -1,5 +1,6 @@
-// End-to-end: a venue manager logs in, registers a venue, prints its poster (the QR code decodes to
-// the venue's check-in URL), and sees the daily scan counts, in English and Chinese.
+// End-to-end: a venue manager logs in (the shared staff log-in), registers a venue, prints its poster
+// (the QR code decodes to the venue's check-in URL), sees the daily scan counts, and reads and
+// acknowledges the compliance notices officials sent, in English and Chinese.
 import { mkdirSync } from 'node:fs';
 import crypto from 'node:crypto';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -8,6 +9,7 @@ import { readQrPng } from '../../src/core/token/testing/qr.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { insertStaff } from '../../src/features/staff/repository.ts';
 import { loginOperator, registerHolder, startTestApp, VENUE_ID } from '../support/app.ts';
+import { staffMember } from '../support/staff.ts';
 import { CHROMIUM, CHROMIUM_ARGS, SHOTS, ensureWebBuild, haveChromium, shot, watchErrors } from './browser.ts';
 
 describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chromium e2e)', () => {
@@ -34,7 +36,24 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chro
     await app?.close();
   });
 
-  it('registers a venue, prints its poster with the QR code and name, and sees the counts', async () => {
+  it('registers a venue, prints its poster with the QR code and name, sees the counts, and acknowledges notices', async () => {
+    app.clock.set(new Date());
+    // two notices from an official: one issued 3 h ago and due 1 h later (overdue now), one due in 2 days
+    const official = await staffMember(app, 'official');
+    const issue = async (text: string, issuedAt: number, deadline: number) => {
+      app.clock.set(new Date(issuedAt));
+      const r = await app.app.inject({
+        method: 'POST',
+        url: `/api/official/venues/${VENUE_ID}/compliance-notices`,
+        headers: { cookie: official.cookie },
+        payload: { text, deadline: new Date(deadline).toISOString() },
+      });
+      expect(r.statusCode).toBe(201);
+      return r.json() as { id: string };
+    };
+    const hour = 3_600_000;
+    const overdue = await issue('Staff the north gate scanner during opening hours.', Date.now() - 3 * hour, Date.now() - 2 * hour);
+    const open = await issue('Scan every visitor at every entrance, including the car park.', Date.now(), Date.now() + 48 * hour);
     app.clock.set(new Date());
     // three scans at Wanbo Plaza today: one valid green, two invalid
     const h = await registerHolder(app.app);
@@ -66,6 +85,36 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chro
     const today = wanbo.getByTestId('counts-table').locator('tbody tr').first();
     expect((await today.locator('td').allInnerTexts()).map(Number)).toEqual([3, 1, 0, 2]);
     await shot(page, '50-venue-list', true);
+
+    // compliance notices: the overdue one first, each in words (not colour alone); acknowledge the open one
+    const notices = page.getByTestId('notices');
+    await notices.locator(`li[data-notice-id="${open.id}"]`).waitFor();
+    expect(await notices.getByTestId('notices-waiting').innerText()).toBe('2 notice(s) waiting for your acknowledgement.');
+    const items = notices.locator('li.compliance-notice');
+    expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['overdue', 'open']);
+    const openItem = notices.locator(`li[data-notice-id="${open.id}"]`);
+    expect(await openItem.innerText()).toContain('Scan every visitor at every entrance, including the car park.');
+    expect(await openItem.innerText()).toMatch(/Open\s+Wanbo Plaza/);
+    expect(await notices.locator(`li[data-notice-id="${overdue.id}"]`).innerText()).toContain('Overdue');
+    await notices.scrollIntoViewIfNeeded();
+    await shot(page, '55-venue-notices');
+    await openItem.getByRole('button', { name: 'Acknowledge the notice to Wanbo Plaza' }).click();
+    await notices.getByRole('status').filter({ hasText: 'Notice to Wanbo Plaza acknowledged.' }).waitFor();
+    await expect.poll(() => openItem.getAttribute('data-status')).toBe('acknowledged');
+    expect(await openItem.innerText()).toContain('acknowledged');
+    expect(await openItem.getByRole('button').count()).toBe(0);
+    const stored = await app.deps.store.db.selectFrom('compliance_notices').select(['id', 'acknowledged_by', 'acknowledged_at']).orderBy('issued_at').execute();
+    expect(stored.map((n) => [n.id, n.acknowledged_by !== null])).toEqual([
+      [overdue.id, false],
+      [open.id, true],
+    ]);
+    expect(stored[1]!.acknowledged_by).toBe('staff-venue-1');
+    // the overdue one can still be acknowledged (late): with the keyboard
+    await notices.locator(`li[data-notice-id="${overdue.id}"]`).getByRole('button', { name: 'Acknowledge the notice to Wanbo Plaza' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => notices.locator(`li[data-notice-id="${overdue.id}"]`).getAttribute('data-status')).toBe('acknowledged');
+    await notices.getByTestId('notices-waiting').waitFor({ state: 'detached' });
+    await shot(page, '56-venue-notices-acknowledged');
 
     // register a new venue
     await page.getByLabel('Venue name').fill('Lanxi Noodle House');
@@ -105,7 +154,10 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chro
     await wanbo.getByTestId('counts-summary').waitFor();
     expect(await wanbo.getByTestId('counts-summary').innerText()).toBe('14 天共 3 次扫码 · 今天 3 次');
     await page.getByRole('heading', { name: '我的场所' }).waitFor();
+    expect(await notices.locator(`li[data-notice-id="${open.id}"]`).innerText()).toContain('已确认');
     await shot(page, '54-venue-zh');
+    await notices.scrollIntoViewIfNeeded();
+    await shot(page, '57-venue-notices-zh');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -16,6 +16,19 @@ interface DayCount {
   invalid: number;
 }
 
+/** GET /api/venue/compliance-notices: notices from officials to this manager's venues. */
+interface ComplianceNotice {
+  id: string;
+  venueId: string;
+  text: string;
+  deadline: string;
+  issuedAt: string;
+  status: 'open' | 'acknowledged' | 'overdue';
+  acknowledgedAt: string | null;
+}
+
+const NOTICE_ICON: Record<ComplianceNotice['status'], string> = { open: '○', overdue: '⚠', acknowledged: '✓' };
+
 interface Poster {
   venue: VenueView;
   checkInUrl: string;
@@ -174,6 +187,7 @@ function Venues({
           {error}
         </p>
       )}
+      <Notices venues={venues ?? []} onUnauthenticated={onUnauthenticated} />
       <section aria-labelledby="venues-title">
         <h2 id="venues-title">{t('yourVenues')}</h2>
         {venues === null && !error && <p className="card">{t('loading')}</p>}
@@ -188,6 +202,115 @@ function Venues({
         onUnauthenticated={onUnauthenticated}
       />
     </>
+  );
+}
+
+/**
+ * Compliance notices from health officials (e.g. "scan every visitor"): what they say, by when, and
+ * an Acknowledge button; open and overdue ones first. Status in words and a shape, not colour alone.
+ */
+function Notices({ venues, onUnauthenticated }: { venues: VenueView[]; onUnauthenticated: () => void }) {
+  const t = useT(messages);
+  const { lang } = useLang();
+  const errorText = useErrorText();
+  const [notices, setNotices] = useState<ComplianceNotice[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [said, setSaid] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setNotices((await get<{ notices: ComplianceNotice[] }>('/api/venue/compliance-notices')).notices);
+      setError(null);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onUnauthenticated();
+      else setError(errorText(err));
+    }
+  }, [errorText, onUnauthenticated]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const venueName = (id: string) => venues.find((v) => v.id === id)?.name ?? id;
+  const when = (iso: string) => new Intl.DateTimeFormat(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+  async function acknowledge(n: ComplianceNotice) {
+    setBusy(n.id);
+    setError(null);
+    setSaid(null);
+    try {
+      await post<ComplianceNotice>(`/api/venue/compliance-notices/${encodeURIComponent(n.id)}/acknowledge`);
+      setSaid(t('noticeAcknowledged', { venue: venueName(n.venueId) }));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onUnauthenticated();
+      else if (err instanceof ApiError && err.code === 'notice_already_acknowledged') setSaid(t('noticeAlreadyAcknowledged'));
+      else if (err instanceof ApiError && err.status === 404) setError(t('noticeNotYours'));
+      else setError(errorText(err));
+    } finally {
+      setBusy(null);
+      await load();
+    }
+  }
+
+  const order = { overdue: 0, open: 1, acknowledged: 2 } as const;
+  const sorted = [...(notices ?? [])].sort((a, b) => order[a.status] - order[b.status] || b.issuedAt.localeCompare(a.issuedAt));
+  const waiting = sorted.filter((n) => n.status !== 'acknowledged').length;
+  return (
+    <section className="card notices" aria-labelledby="notices-title" data-testid="notices">
+      <h2 id="notices-title">{t('noticesTitle')}</h2>
+      <p className="hint">{t('noticesExplain')}</p>
+      {notices === null && !error && <p>{t('loading')}</p>}
+      {notices?.length === 0 && <p data-testid="no-notices">{t('noNotices')}</p>}
+      {waiting > 0 && (
+        <p className="notices-waiting" data-testid="notices-waiting">
+          {t('noticesWaiting', { n: waiting })}
+        </p>
+      )}
+      {said && (
+        <p className="notice" role="status">
+          {said}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {sorted.length > 0 && (
+        <ul className="notice-list">
+          {sorted.map((n) => (
+            <li key={n.id} className={`compliance-notice status-${n.status}`} data-notice-id={n.id} data-status={n.status}>
+              <p className="notice-head">
+                <span className={`notice-status status-${n.status}`}>
+                  <span aria-hidden="true">{NOTICE_ICON[n.status]} </span>
+                  {t(`noticeStatus_${n.status}`)}
+                </span>{' '}
+                <strong>{venueName(n.venueId)}</strong>
+              </p>
+              <blockquote className="notice-text">{n.text}</blockquote>
+              <p className="hint">
+                {t('noticeIssued', { time: when(n.issuedAt) })} ·{' '}
+                {n.status === 'acknowledged' && n.acknowledgedAt
+                  ? t(Date.parse(n.acknowledgedAt) > Date.parse(n.deadline) ? 'noticeAcknowledgedLate' : 'noticeAcknowledgedOn', { time: when(n.acknowledgedAt) })
+                  : t(n.status === 'overdue' ? 'noticeWasDue' : 'noticeDue', { time: when(n.deadline) })}
+              </p>
+              {n.status !== 'acknowledged' && (
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={busy !== null}
+                  aria-label={t('acknowledgeFor', { venue: venueName(n.venueId) })}
+                  onClick={() => void acknowledge(n)}
+                >
+                  {busy === n.id ? t('working') : t('acknowledge')}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
