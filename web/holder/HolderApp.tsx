@@ -8,12 +8,16 @@ import { AuthPanel } from './AuthPanel.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { describeError } from './errors.ts';
 import { messages } from './messages.ts';
+import { capturePosterLink, clearPendingCheckIn } from './navigation.ts';
+import { PendingVisitNotice } from './PendingVisitNotice.tsx';
 
 type Session = { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'holder'; status: StatusView } | { kind: 'error'; message: string };
 
 export function HolderApp() {
   const t = useT(messages);
   const [session, setSession] = useState<Session>({ kind: 'loading' });
+  // opened from a venue poster (/?checkin=<id>): kept until confirmed or dropped, across a log-in
+  const [pendingVenue, setPendingVenue] = useState<string | null>(capturePosterLink);
 
   const load = useCallback(async () => {
     try {
@@ -53,7 +57,21 @@ export function HolderApp() {
             </button>
           </div>
         )}
-        {session.kind === 'anonymous' && <AuthPanel onAuthenticated={() => void load()} />}
+        {session.kind === 'anonymous' && (
+          <>
+            {pendingVenue && (
+              <PendingVisitNotice
+                venueId={pendingVenue}
+                onCancel={() => {
+                  clearPendingCheckIn();
+                  setPendingVenue(null);
+                  window.history.replaceState(null, '', window.location.pathname);
+                }}
+              />
+            )}
+            <AuthPanel onAuthenticated={() => void load()} />
+          </>
+        )}
         {session.kind === 'holder' && (
           <Dashboard key={session.status.holder.id} status={session.status} onLoggedOut={() => setSession({ kind: 'anonymous' })} />
         )}

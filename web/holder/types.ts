@@ -50,3 +50,29 @@ export interface RulesetSummary {
   changeNote: LocalText;
   state: 'in_force' | 'upcoming' | 'superseded';
 }
+
+/** /api/holder/inbox (src/features/notifications/routes.ts) */
+export interface InboxMessage {
+  id: string;
+  at: string;
+  colour: string;
+  title: LocalText;
+  body: LocalText;
+  read: boolean;
+}
+export interface InboxView {
+  messages: InboxMessage[];
+  unread: number;
+}
+
+/** /api/holder/lab-results (src/features/lab-results/routes.ts) */
+export interface LabResultView {
+  id: string;
+  kind: 'pcr' | 'antigen' | string;
+  result: 'positive' | 'negative' | string;
+  sampledAt: string;
+  reportedAt: string;
+  lab: string;
+  source: 'holder' | 'official' | 'fhir' | 'csv' | string;
+  review: 'pending' | 'verified' | 'rejected' | string;
+}
