@@ -228,6 +228,11 @@ export const Verdict = Type.Object({
   ),
   colourAsOf: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'when the colour shown was determined' })),
   message: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'a warning or the reason for a refusal, in plain English' })),
+  revocation: Type.Optional(
+    Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }), reason: Type.String({ description: "e.g. 'reprinted'" }) }), Type.Null()], {
+      description: 'for a revoked code (error revoked): when and why it was revoked',
+    }),
+  ),
 });
 export type Verdict = Static<typeof Verdict>;
 

@@ -17,12 +17,13 @@ export interface OfflineInfo {
 }
 
 /**
- * The server's refusal of a revoked code: "this paper code was revoked on 2026-11-23 08:00 UTC
- * (reprinted); …" (src/features/scans/service.ts). Read back into its parts to say it in the
- * operator's language; null when the sentence is not of that form.
+ * When and why a revoked code was revoked: the verdict's own fields (servers since the field was
+ * added), else read back from the server's sentence "this paper code was revoked on 2026-11-23
+ * 08:00 UTC (reprinted); …" (verdicts stored before); null when neither says.
  */
-export function revocationOf(message: string | null | undefined): { at: string; reason: string } | null {
-  const m = /revoked on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC \(([^)]+)\)/.exec(message ?? '');
+export function revocationOf(v: Pick<Verdict, 'message' | 'revocation'>): { at: string; reason: string } | null {
+  if (v.revocation) return v.revocation;
+  const m = /revoked on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC \(([^)]+)\)/.exec(v.message ?? '');
   return m ? { at: `${m[1]}T${m[2]}:00Z`, reason: m[3]! } : null;
 }
 
@@ -64,7 +65,7 @@ export function VerdictOverlay({
   const title = invalid ? t('verdictInvalid') : `${t(look.action)} — ${colourWord(v.colour!, lang)}`;
   const icon = invalid ? '⚠' : COLOUR_ICON[v.colour!];
   const paper = v.kind === 'paper';
-  const revocation = v.error === 'revoked' ? revocationOf(v.message) : null;
+  const revocation = v.error === 'revoked' ? revocationOf(v) : null;
 
   // the reason for a refusal, in the operator's language
   let errorText: string | null = null;

@@ -85,6 +85,7 @@ describe.each(DIALECTS)('paper codes and the revocation list on %s', (dialect) =
     v = await verify(first.token);
     expect(v).toMatchObject({ ok: false, pass: false, error: 'revoked', colour: null, kind: 'paper' });
     expect(v.message).toContain('reprinted');
+    expect(v.revocation).toEqual({ at: t.clock.now().toISOString(), reason: 'reprinted' });
     const refused = (await scan(first.token, 'camera')).json();
     expect(refused.verdict.error).toBe('revoked');
     // an offline scan made before the reprint was fine then

@@ -121,6 +121,7 @@ export async function judgeOnline(db: Kysely<Database>, items: readonly OnlineIt
         colourSource: null,
         colourAsOf: null,
         message: `this ${c.kind} code was revoked on ${minuteUtc(r.revokedAt)} (${r.reason}); ask for the current code`,
+        revocation: { at: r.revokedAt.toISOString(), reason: r.reason },
       });
       continue;
     }
