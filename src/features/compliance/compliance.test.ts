@@ -129,6 +129,7 @@ describe.each(DIALECTS)('venue compliance on %s', (dialect) => {
     // paged and filtered in the store: the pages, put together, are the whole ranking, in order
     const all = (await as(official, 'GET', '/api/official/compliance/venues')).json();
     expect(all.total).toBe(city.length + 2); // the test app's two venues too
+    expect(all.minPercent).toBe(t.deps.config.complianceMinPercent);
     const paged: { venueId: string }[] = [];
     for (let offset = 0; offset < all.total; offset += 3) {
       const p = (await as(official, 'GET', `/api/official/compliance/venues?limit=3&offset=${offset}`)).json();

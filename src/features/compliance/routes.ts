@@ -134,7 +134,16 @@ export async function officialComplianceRoutes(app: FastifyInstance, deps: AppDe
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ total: Type.Integer(), offset: Type.Integer(), limit: Type.Integer(), venues: Type.Array(VenueCompliance) }), ...errors },
+        response: {
+          200: Type.Object({
+            total: Type.Integer(),
+            offset: Type.Integer(),
+            limit: Type.Integer(),
+            minPercent: Type.Integer({ description: 'a day is flagged when its scans are below this percent of the expected footfall' }),
+            venues: Type.Array(VenueCompliance),
+          }),
+          ...errors,
+        },
       },
     },
     async (req) => {
@@ -142,7 +151,7 @@ export async function officialComplianceRoutes(app: FastifyInstance, deps: AppDe
       const limit = q.limit ? Number(q.limit) : 500;
       const offset = q.offset ? Number(q.offset) : 0;
       const r = await rankVenues(db, { kind: q.kind, region: q.region, flagged: q.flagged === 'true', limit, offset }, deps.clock.now());
-      return { total: r.total, offset, limit, venues: r.venues };
+      return { total: r.total, offset, limit, minPercent: deps.config.complianceMinPercent, venues: r.venues };
     },
   );
 
