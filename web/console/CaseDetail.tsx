@@ -167,6 +167,7 @@ export function CaseDetail({ id }: { id: string }) {
                       <th scope="col">{t('minutes')}</th>
                       <th scope="col">{t('lastExposure')}</th>
                       <th scope="col">{t('places')}</th>
+                      <th scope="col">{t('actions')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -183,6 +184,11 @@ export function CaseDetail({ id }: { id: string }) {
                           <When at={c.lastExposureAt} />
                         </td>
                         <td>{c.venues.join(', ')}</td>
+                        <td>
+                          <a href={`#/overrides/propose/${encodeURIComponent(c.holderId)}`} aria-label={t('proposeFor', { name: c.maskedName })}>
+                            {t('proposeLink')}
+                          </a>
+                        </td>
                       </tr>
                     ))}
                   </tbody>

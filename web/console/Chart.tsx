@@ -5,12 +5,17 @@ import 'uplot/dist/uPlot.min.css';
 
 export interface Series {
   label: string;
-  values: number[];
+  /** null: no value that day (a gap) */
+  values: (number | null)[];
   stroke: string;
   fill?: string;
   dash?: number[];
   bars?: boolean;
   width?: number;
+  /** marks only, no line (e.g. the days a venue was flagged) */
+  pointsOnly?: boolean;
+  /** a line without marks on its values */
+  noPoints?: boolean;
 }
 
 /** Days (YYYY-MM-DD) on the x axis, shown as dates whatever the browser's zone. */
@@ -41,8 +46,9 @@ export function DayChart({ days, series, label, height = 260 }: { days: string[]
           width: s.width ?? 2,
           dash: s.dash,
           fill: s.fill,
-          points: { show: true, size: 6, fill: s.stroke },
+          points: { show: !s.noPoints, size: 6, fill: s.stroke },
           ...(s.bars ? { paths: barCount > 1 ? uPlot.paths.bars!({ size: [0.8 / barCount, 30], align: (i === 0 ? -1 : 1) as 1 | -1 }) : bars, points: { show: false } } : {}),
+          ...(s.pointsOnly ? { paths: () => null, points: { show: true, size: 12, width: 2, stroke: s.stroke, fill: s.fill ?? s.stroke } } : {}),
         })),
       ],
     };

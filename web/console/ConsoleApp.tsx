@@ -1,7 +1,9 @@
-import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError, get, post } from '../shared/api.ts';
 import { useLang, useT } from '../shared/i18n.tsx';
 import { LangSwitch } from '../shared/LangSwitch.tsx';
+import { StaffLogin } from '../shared/StaffLogin.tsx';
+import type { StaffRole } from '../../src/features/security/roles.ts';
 import { describeError } from './errors.ts';
 import { messages, roleWord, type ConsoleKey } from './messages.ts';
 import { ReasonBar, ReasonContext } from './reason.tsx';
@@ -16,18 +18,28 @@ const LabQueue = lazy(() => import('./LabQueue.tsx').then((m) => ({ default: m.L
 const AppealQueue = lazy(() => import('./AppealQueue.tsx').then((m) => ({ default: m.AppealQueue })));
 const OverrideQueue = lazy(() => import('./OverrideQueue.tsx').then((m) => ({ default: m.OverrideQueue })));
 const AuditView = lazy(() => import('./AuditView.tsx').then((m) => ({ default: m.AuditView })));
+const Compliance = lazy(() => import('./Compliance.tsx').then((m) => ({ default: m.Compliance })));
+const RiskAreas = lazy(() => import('./RiskAreas.tsx').then((m) => ({ default: m.RiskAreas })));
+const ProposeOverride = lazy(() => import('./ProposeOverride.tsx').then((m) => ({ default: m.ProposeOverride })));
 
-const CONSOLE_ROLES = ['official', 'supervisor', 'auditor'];
-type Section = 'dashboard' | 'cases' | 'map' | 'lab' | 'appeals' | 'overrides' | 'audit';
-const SECTIONS: { id: Section; key: ConsoleKey; roles: string[] }[] = [
+const CONSOLE_ROLES: readonly StaffRole[] = ['official', 'supervisor', 'auditor'];
+const isConsoleRole = (role: string) => (CONSOLE_ROLES as readonly string[]).includes(role);
+type Section = 'dashboard' | 'cases' | 'map' | 'risk-areas' | 'compliance' | 'lab' | 'appeals' | 'overrides' | 'audit';
+const SECTIONS: { id: Section; key: ConsoleKey; roles: readonly string[] }[] = [
   { id: 'dashboard', key: 'navDashboard', roles: CONSOLE_ROLES },
   { id: 'cases', key: 'navCases', roles: ['official', 'supervisor'] },
   { id: 'map', key: 'navMap', roles: CONSOLE_ROLES },
+  // declaring risk areas and venue compliance are officials' work (the /api/official audience)
+  { id: 'risk-areas', key: 'navRiskAreas', roles: ['official'] },
+  { id: 'compliance', key: 'navCompliance', roles: ['official'] },
   { id: 'lab', key: 'navLab', roles: ['official', 'supervisor'] },
   { id: 'appeals', key: 'navAppeals', roles: ['official', 'supervisor'] },
   { id: 'overrides', key: 'navOverrides', roles: ['official', 'supervisor'] },
   { id: 'audit', key: 'navAudit', roles: ['auditor'] },
 ];
+
+/** Sections whose lists name people: read with a stated reason. */
+const NAMES_PEOPLE: readonly Section[] = ['cases', 'lab', 'appeals', 'overrides'];
 
 function useHash(): string[] {
   const read = () => window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -114,13 +126,24 @@ export function ConsoleApp() {
             </button>
           </div>
         )}
-        {session.kind === 'anonymous' && <Login notice={session.notice} onIn={(s) => setSession({ kind: 'staff', staff: s })} />}
-        {staff && !CONSOLE_ROLES.includes(staff.role) && (
+        {session.kind === 'anonymous' && (
+          <div className="narrow">
+            <StaffLogin
+              title={t('loginTitle')}
+              hint={t('loginHint')}
+              allowedRoles={CONSOLE_ROLES}
+              notice={session.notice}
+              idPrefix="console-login"
+              onLoggedIn={(s) => setSession({ kind: 'staff', staff: { id: s.id, username: s.username, displayName: s.displayName, role: s.role } })}
+            />
+          </div>
+        )}
+        {staff && !isConsoleRole(staff.role) && (
           <p className="card narrow error" role="alert">
             {t('wrongRole', { role: roleWord(staff.role, lang) })}
           </p>
         )}
-        {staff && CONSOLE_ROLES.includes(staff.role) && (
+        {staff && isConsoleRole(staff.role) && (
           <div className="console-body">
             <nav aria-label={t('nav')} className="console-nav">
               <ul>
@@ -134,14 +157,16 @@ export function ConsoleApp() {
               </ul>
             </nav>
             <main className="console-main" id="main">
-              {casework && <ReasonBar reason={reason} onSet={useReason} />}
+              {casework && NAMES_PEOPLE.includes(section) && <ReasonBar reason={reason} onSet={useReason} />}
               <Suspense fallback={<p>{t('loading')}</p>}>
                 {section === 'dashboard' && <Dashboard />}
                 {section === 'cases' && (hash[1] ? <CaseDetail id={hash[1]} /> : <Cases />)}
                 {section === 'map' && <MapView />}
                 {section === 'lab' && <LabQueue role={staff.role} />}
                 {section === 'appeals' && <AppealQueue />}
-                {section === 'overrides' && <OverrideQueue staff={staff} />}
+                {section === 'risk-areas' && <RiskAreas />}
+                {section === 'compliance' && <Compliance view={hash[1] ?? 'venues'} venueId={hash[1] === 'venue' ? (hash[2] ?? null) : null} />}
+                {section === 'overrides' && (hash[1] === 'propose' ? <ProposeOverride staff={staff} holderId={hash[2] ?? null} /> : <OverrideQueue staff={staff} />)}
                 {section === 'audit' && <AuditView />}
               </Suspense>
             </main>
@@ -149,68 +174,5 @@ export function ConsoleApp() {
         )}
       </div>
     </ReasonContext.Provider>
-  );
-}
-
-function Login({ onIn, notice }: { onIn: (s: StaffInfo) => void; notice: string | null }) {
-  const t = useT(messages);
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const totp = code.replace(/\s+/g, '');
-      const res = await post<{ staff: StaffInfo }>('/api/staff/login', { username: username.trim(), password, ...(totp ? { totp } : {}) });
-      onIn(res.staff);
-    } catch (err) {
-      setError(describeError(err, t, 'login'));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <form className="card form narrow" onSubmit={submit} aria-labelledby="login-title">
-      <h2 id="login-title">{t('loginTitle')}</h2>
-      <p className="hint">{t('loginHint')}</p>
-      {notice && <p className="error">{notice}</p>}
-      <label>
-        {t('username')}
-        <input name="username" autoComplete="username" autoCapitalize="none" required value={username} onChange={(e) => setUsername(e.target.value)} />
-      </label>
-      <label>
-        {t('password')}
-        <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-      </label>
-      <label>
-        {t('totp')}
-        <input
-          name="totp"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]{6,7}"
-          aria-describedby="totp-hint"
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
-        <span id="totp-hint" className="hint">
-          {t('totpHint')}
-        </span>
-      </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? t('working') : t('logIn')}
-      </button>
-    </form>
   );
 }

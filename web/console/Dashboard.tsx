@@ -15,7 +15,7 @@ const WORD: Record<string, Record<Colour, string>> = {
   'zh-CN': { green: '绿码', yellow: '黄码', red: '红码', grey: '灰码' },
 };
 
-function NumbersTable({ id, days, rows, caption }: { id: string; days: string[]; rows: { label: string; values: number[] }[]; caption: string }) {
+function NumbersTable({ id, days, rows, caption }: { id: string; days: string[]; rows: { label: string; values: (number | null)[] }[]; caption: string }) {
   const t = useT(messages);
   return (
     <details className="numbers">
@@ -38,7 +38,7 @@ function NumbersTable({ id, days, rows, caption }: { id: string; days: string[];
               <tr key={d} data-day={d}>
                 <th scope="row">{d}</th>
                 {rows.map((r) => (
-                  <td key={r.label}>{r.values[i]}</td>
+                  <td key={r.label}>{r.values[i] ?? '—'}</td>
                 ))}
               </tr>
             ))}

@@ -96,7 +96,7 @@ export function LabQueue({ role }: { role: string }) {
                   <th scope="col">{t('lab')}</th>
                   <th scope="col">{t('source')}</th>
                   <th scope="col">{t('review')}</th>
-                  {role === 'official' && <th scope="col">{t('actions')}</th>}
+                  <th scope="col">{t('actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -114,9 +114,8 @@ export function LabQueue({ role }: { role: string }) {
                     <td>{r.lab}</td>
                     <td>{r.source}</td>
                     <td>{words[r.review]}</td>
-                    {role === 'official' && (
-                      <td className="actions">
-                        {r.review === 'pending' && (
+                    <td className="actions">
+                        {role === 'official' && r.review === 'pending' && (
                           <>
                             <button type="button" disabled={busy !== null} onClick={() => void decide(r, 'verified')} aria-label={`${t('verify')} ${r.maskedName} ${r.kind}`}>
                               {t('verify')}
@@ -126,8 +125,10 @@ export function LabQueue({ role }: { role: string }) {
                             </button>
                           </>
                         )}
+                        <a href={`#/overrides/propose/${encodeURIComponent(r.holderId)}`} aria-label={t('proposeFor', { name: r.maskedName })}>
+                          {t('proposeLink')}
+                        </a>
                       </td>
-                    )}
                   </tr>
                 ))}
               </tbody>

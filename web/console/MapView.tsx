@@ -6,6 +6,12 @@ import { Status, useLoad, When } from './data.tsx';
 import { messages } from './messages.ts';
 import type { MapData } from './types.ts';
 
+/** The highest level of the active risk areas a venue is in (null: none). */
+function venueLevel(v: MapData['venues'][number], data: MapData): 'high' | 'medium' | null {
+  const levels = v.riskAreas.map((id) => data.riskAreas.find((a) => a.id === id)?.level);
+  return levels.includes('high') ? 'high' : levels.length > 0 ? 'medium' : null;
+}
+
 function LeafletMap({ data }: { data: MapData }) {
   const t = useT(messages);
   const { lang } = useLang();
@@ -36,16 +42,17 @@ function LeafletMap({ data }: { data: MapData }) {
     districts.addTo(map);
     for (const v of data.venues) {
       if (v.lat === null || v.lon === null) continue;
-      const risky = v.riskAreas.length > 0;
+      const level = venueLevel(v, data);
+      const risky = level !== null;
       L.circleMarker([v.lat, v.lon], {
         radius: risky ? 9 : 6,
-        color: risky ? '#7f1d1d' : '#1e3a8a',
+        color: level === 'high' ? '#7f1d1d' : level === 'medium' ? '#78350f' : '#1e3a8a',
         weight: risky ? 3 : 1.5,
-        fillColor: risky ? '#dc2626' : '#2563eb',
+        fillColor: level === 'high' ? '#dc2626' : level === 'medium' ? '#f59e0b' : '#2563eb',
         fillOpacity: 0.9,
-        className: risky ? 'venue-marker risk' : 'venue-marker',
+        className: risky ? `venue-marker risk ${level}` : 'venue-marker',
       })
-        .bindTooltip(`${v.name} · ${t('scans7d')}: ${v.scans7d}${risky ? ` · ⚠ ${t('inRiskArea')}` : ''}`)
+        .bindTooltip(`${v.name} · ${t('scans7d')}: ${v.scans7d}${risky ? ` · ⚠ ${level === 'high' ? t('riskHigh') : t('riskMedium')}` : ''}`)
         .addTo(map);
     }
     box.current.dataset.venues = String(data.venues.filter((v) => v.lat !== null).length);
@@ -57,7 +64,25 @@ function LeafletMap({ data }: { data: MapData }) {
     };
   }, [data, lang, t]);
   const areas = data.riskAreas.filter((a) => a.active).length;
-  return <div className="map" ref={box} role="region" aria-label={t('mapLabel', { districts: data.districts.features.length, venues: data.venues.length, areas })} data-testid="map" />;
+  return (
+    <>
+      <div className="map" ref={box} role="region" aria-label={t('mapLabel', { districts: data.districts.features.length, venues: data.venues.length, areas })} data-testid="map" />
+      <ul className="legend map-legend" aria-label={t('mapLegend')}>
+        <li>
+          <span className="glyph area-glyph" aria-hidden="true" /> {t('legendArea')}
+        </li>
+        <li>
+          <span className="glyph dot high" aria-hidden="true" /> {t('legendVenueHigh')}
+        </li>
+        <li>
+          <span className="glyph dot medium" aria-hidden="true" /> {t('legendVenueMedium')}
+        </li>
+        <li>
+          <span className="glyph dot" aria-hidden="true" /> {t('legendVenuePlain')}
+        </li>
+      </ul>
+    </>
+  );
 }
 
 export function MapView() {
@@ -96,7 +121,7 @@ export function MapView() {
                     <td>
                       <When at={a.startsAt} />
                     </td>
-                    <td>{a.active ? t('active') : t('lifted')}</td>
+                    <td>{a.active ? t('active') : a.endsAt === null ? t('upcoming') : t('lifted')}</td>
                     <td>{a.reason}</td>
                   </tr>
                 ))}
@@ -122,7 +147,10 @@ export function MapView() {
                     <td>{v.name}</td>
                     <td>{districtName(v.region)}</td>
                     <td>{v.scans7d}</td>
-                    <td>{v.riskAreas.length ? `⚠ ${t('yes')}` : t('no')}</td>
+                    <td>{(() => {
+                      const level = venueLevel(v, data);
+                      return level ? `⚠ ${level === 'high' ? t('riskHigh') : t('riskMedium')}` : t('no');
+                    })()}</td>
                   </tr>
                 ))}
               </tbody>

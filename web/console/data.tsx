@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, get } from '../shared/api.ts';
 import { useLang, useT } from '../shared/i18n.tsx';
 import { formatDateTime } from '../shared/time.ts';
 import { describeError } from './errors.ts';
-import { messages } from './messages.ts';
+import { messages, type ConsoleKey, type T } from './messages.ts';
 import { useReason } from './reason.tsx';
+import type { Region } from './types.ts';
 
 /** GETs `url` (null: nothing yet); a plain error sentence on failure; back to log-in on 401. */
 export function useLoad<T>(url: string | null): { data: T | null; error: string | null; loading: boolean; reload: () => void } {
@@ -94,4 +95,30 @@ export function ColourTag({ colour }: { colour: string }) {
       <span aria-hidden="true">{COLOUR_MARK[colour] ?? ''}</span> {words[lang]?.[colour] ?? colour}
     </span>
   );
+}
+
+export const VENUE_KINDS = ['transit', 'mall', 'supermarket', 'hospital', 'hotel', 'restaurant', 'road_checkpoint'] as const;
+
+export function kindWord(kind: string, t: T): string {
+  return (VENUE_KINDS as readonly string[]).includes(kind) ? t(`kind_${kind}` as ConsoleKey) : kind;
+}
+
+/** District names in the page's language (from /api/public/regions). */
+export function useRegions(): { regions: Region[]; name: (code: string | null) => string } {
+  const { lang } = useLang();
+  const { data } = useLoad<{ regions: Region[] }>('/api/public/regions');
+  const regions = useMemo(() => data?.regions ?? [], [data]);
+  const name = (code: string | null) => {
+    if (!code) return '—';
+    const r = regions.find((x) => x.code === code);
+    return r ? (lang === 'zh-CN' ? r.nameZh : r.name) : code;
+  };
+  return { regions, name };
+}
+
+/** A datetime-local value in the browser's zone. */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }

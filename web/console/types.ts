@@ -90,7 +90,7 @@ export interface LabRow {
 }
 
 export type AppealRow = AppealView & { maskedName: string };
-export type OverrideRow = OverrideView & { maskedName: string };
+export type OverrideRow = OverrideView & { maskedName: string; proposedByName: string; decidedByName: string | null };
 
 export interface AuditRow {
   seq: number;
@@ -108,4 +108,108 @@ export interface StaffInfo {
   username: string;
   displayName: string;
   role: string;
+}
+
+// ---- venue compliance (/api/official/compliance/*, src/features/compliance/routes.ts)
+export type Trend = 'improving' | 'worsening' | 'steady' | 'unknown';
+export type NoticeCounts = { issued: number; acknowledged: number; overdue: number };
+
+export interface VenueCompliance {
+  venueId: string;
+  name: string;
+  kind: string;
+  region: string;
+  day: string | null;
+  scans: number | null;
+  declared: number | null;
+  learned: number | null;
+  expected: number | null;
+  percent: number | null;
+  flagged: boolean;
+  flaggedDays7: number;
+  trend: Trend;
+  missedCaseVisits: number;
+  notices: NoticeCounts;
+}
+
+export interface VenueRanking {
+  total: number;
+  offset: number;
+  limit: number;
+  minPercent: number;
+  venues: VenueCompliance[];
+}
+
+export interface Notice {
+  id: string;
+  venueId: string;
+  text: string;
+  deadline: string;
+  issuedAt: string;
+  status: 'open' | 'acknowledged' | 'overdue';
+  acknowledgedAt: string | null;
+}
+
+export interface NoticeList {
+  total: number;
+  counts: NoticeCounts;
+  notices: (Notice & { venueName: string })[];
+}
+
+export interface ComplianceDay {
+  day: string;
+  scans: number;
+  declared: number | null;
+  learned: number | null;
+  expected: number | null;
+  percent: number | null;
+  flagged: boolean;
+}
+
+export interface VenueFlag {
+  id: string;
+  kind: string;
+  day: string;
+  caseId: string | null;
+  detail: Record<string, unknown>;
+  raisedAt: string;
+}
+
+export interface VenueDrill {
+  venue: VenueCompliance & { address: string; declaredNow: number | null };
+  series: ComplianceDay[];
+  flags: VenueFlag[];
+  notices: Notice[];
+}
+
+export interface Region {
+  code: string;
+  name: string;
+  nameZh: string;
+}
+
+// ---- risk areas for officials (/api/official/risk-areas)
+export interface OfficialRiskArea extends RiskArea {
+  renewedAt: string | null;
+  liftedReason: string | null;
+  state: 'active' | 'upcoming' | 'lifted';
+  declaredBy: string;
+  declaredAt: string;
+  venues: { id: string; name: string }[];
+}
+
+// ---- a holder's record for casework (/api/console/holders/find, /api/official/holders/:id)
+export interface FoundHolder {
+  id: string;
+  maskedName: string;
+  birthYear: number;
+  idLast4: string;
+  region: string;
+  colour: Colour | null;
+}
+
+export interface HolderRecord {
+  holder: { id: string; maskedName: string; birthYear: number; idLast4: string; region: string };
+  assessment: { colour: Colour; reasons: { ruleId: string; colour: Colour; text: Record<string, string>; since: string }[]; assessedAt: string };
+  overrides: OverrideView[];
 }
