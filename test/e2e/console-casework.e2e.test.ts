@@ -217,6 +217,13 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('console casework: c
     await page.getByLabel('Reason for access').fill(REASON);
     await page.getByRole('button', { name: 'Use this reason' }).click();
     await page.getByRole('link', { name: 'Propose an override…' }).click();
+    // a number nobody registered: said in plain words (the 404 is the expected answer)
+    await page.getByLabel('ID document number').fill('330781199912319999');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('alert').filter({ hasText: 'No one is registered with this ID document number' }).waitFor();
+    const notFound = pageErrors.findIndex((e) => /status of 404/.test(e));
+    expect(notFound).toBeGreaterThanOrEqual(0);
+    pageErrors.splice(notFound, 1);
     await page.getByLabel('ID document number').fill(holder.body.idNumber);
     await page.getByRole('button', { name: 'Find' }).click();
     const record = page.getByTestId('holder-record');
@@ -275,6 +282,10 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('console casework: c
     await item.waitFor();
     await expect(item.innerText()).resolves.toContain('Proposed by Official Chen');
     await expect(item.innerText()).resolves.toContain('Waiting for a supervisor’s decision.');
+    // rejecting needs a written note: said before anything is sent
+    await item.getByLabel('Note (required to reject)').fill('no');
+    await item.getByRole('button', { name: /^Reject/ }).click();
+    await page.getByRole('alert').filter({ hasText: 'To reject, write a note of at least 10 characters' }).waitFor();
     await item.getByLabel('Note (required to reject)').fill('Clinic letter seen and on file');
     await shot(page, 'casework-15-supervisor-queue', true);
     await item.getByRole('button', { name: /^Approve/ }).click();
