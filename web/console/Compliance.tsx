@@ -213,6 +213,52 @@ function NoticeStatus({ status }: { status: Notice['status'] }) {
   );
 }
 
+/** Notices as a table; with a column naming the venue when they carry its name (the all-venues list). */
+function NoticeTable({ notices, testId }: { notices: readonly (Notice & { venueName?: string })[]; testId: string }) {
+  const t = useT(messages);
+  const withVenue = notices.some((n) => n.venueName !== undefined);
+  return (
+    <div className="table-wrap">
+      <table className="list" data-testid={testId}>
+        <thead>
+          <tr>
+            {withVenue && <th scope="col">{t('venue')}</th>}
+            <th scope="col">{t('issuedAt')}</th>
+            <th scope="col">{t('deadline')}</th>
+            <th scope="col">{t('status')}</th>
+            <th scope="col">{t('acknowledgedAt')}</th>
+            <th scope="col">{t('noticeTextCol')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {notices.map((n) => (
+            <tr key={n.id}>
+              {withVenue && (
+                <th scope="row">
+                  <a href={`#/compliance/venue/${encodeURIComponent(n.venueId)}`}>{n.venueName}</a>
+                </th>
+              )}
+              <td>
+                <When at={n.issuedAt} />
+              </td>
+              <td>
+                <When at={n.deadline} />
+              </td>
+              <td>
+                <NoticeStatus status={n.status} />
+              </td>
+              <td>
+                <When at={n.acknowledgedAt} />
+              </td>
+              <td className="text-cell">{n.text}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Notices() {
   const t = useT(messages);
   const [status, setStatus] = useState('');
@@ -265,42 +311,7 @@ function Notices() {
       {data && data.notices.length === 0 && <p>{t('noNotices')}</p>}
       {data && data.notices.length > 0 && (
         <>
-          <div className="table-wrap">
-            <table className="list" data-testid="notices-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('venue')}</th>
-                  <th scope="col">{t('issuedAt')}</th>
-                  <th scope="col">{t('deadline')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('acknowledgedAt')}</th>
-                  <th scope="col">{t('noticeTextCol')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.notices.map((n) => (
-                  <tr key={n.id}>
-                    <th scope="row">
-                      <a href={`#/compliance/venue/${encodeURIComponent(n.venueId)}`}>{n.venueName}</a>
-                    </th>
-                    <td>
-                      <When at={n.issuedAt} />
-                    </td>
-                    <td>
-                      <When at={n.deadline} />
-                    </td>
-                    <td>
-                      <NoticeStatus status={n.status} />
-                    </td>
-                    <td>
-                      <When at={n.acknowledgedAt} />
-                    </td>
-                    <td className="text-cell">{n.text}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <NoticeTable notices={data.notices} testId="notices-table" />
           <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
@@ -480,38 +491,7 @@ function VenueDetail({ id }: { id: string }) {
           <h3>{t('venueNoticesTitle')}</h3>
           {data.notices.length === 0 && <p>{t('noNotices')}</p>}
           {data.notices.length > 0 && (
-            <div className="table-wrap">
-              <table className="list" data-testid="venue-notices">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('issuedAt')}</th>
-                    <th scope="col">{t('deadline')}</th>
-                    <th scope="col">{t('status')}</th>
-                    <th scope="col">{t('acknowledgedAt')}</th>
-                    <th scope="col">{t('noticeTextCol')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.notices.map((n) => (
-                    <tr key={n.id}>
-                      <td>
-                        <When at={n.issuedAt} />
-                      </td>
-                      <td>
-                        <When at={n.deadline} />
-                      </td>
-                      <td>
-                        <NoticeStatus status={n.status} />
-                      </td>
-                      <td>
-                        <When at={n.acknowledgedAt} />
-                      </td>
-                      <td className="text-cell">{n.text}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <NoticeTable notices={data.notices} testId="venue-notices" />
           )}
           <IssueNotice venueId={v.venueId} venueName={v.name} onIssued={reload} />
         </>
