@@ -329,6 +329,11 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('citizen app: venue 
     await page.getByTestId('scan-poster').click();
     await page.getByRole('heading', { name: '在「RT-Mart Old Town」签到？' }).waitFor();
     await shot(page, '79-citizen-zh-scanned-confirm');
+    // large print: the menu stays usable (words, not only icons)
+    await page.getByTestId('large-print').click();
+    await nav.getByRole('link', { name: '更多' }).click();
+    await page.getByRole('link', { name: /我的数据/ }).waitFor();
+    await shot(page, '79b-citizen-zh-large-print-more');
     // the browser logs every failed request; the unexpected ones are listed by the response check
     expect(pageErrors.filter((e) => !e.startsWith('console: Failed to load resource'))).toEqual([]);
   }, 120_000);
