@@ -183,6 +183,18 @@ export const VenueView = Type.Object({
 });
 export type VenueView = Static<typeof VenueView>;
 
+/** A venue as its manager sees it: with both expected daily footfalls (issue 9). */
+export const ManagedVenueView = Type.Object({
+  ...VenueView.properties,
+  declaredDaily: Type.Union([Type.Integer(), Type.Null()], { description: 'expected visitors per day as declared (at registration or later); null when never declared' }),
+  learnedDaily: Type.Union([Type.Integer(), Type.Null()], {
+    description: "expected visitors on learnedFor, learned from the venue's own scans: the median of the same weekday in the previous four weeks (unflagged days); null with fewer than two such days",
+  }),
+  learnedFor: Type.String({ description: 'the calendar date (deployment time zone) the learned number is for: today' }),
+  learnedDays: Type.Integer({ description: 'how many same-weekday days the learned number is the median of' }),
+});
+export type ManagedVenueView = Static<typeof ManagedVenueView>;
+
 export const StaffView = Type.Object({
   id: Type.String(),
   username: Type.String(),

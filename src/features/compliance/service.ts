@@ -49,7 +49,14 @@ export function median(values: readonly number[]): number | null {
   return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
 }
 
+/** The bounds of a declared daily footfall (the API's schemas say the same). */
+export const MAX_DECLARED_DAILY = 10_000_000;
+
+/** Sets a venue's declared daily footfall; also inside the venue's registration transaction (`db` may be one). */
 export async function declareFootfall(db: Kysely<Database>, venueId: string, declaredDaily: number, by: string, now: Date): Promise<void> {
+  if (!Number.isInteger(declaredDaily) || declaredDaily < 0 || declaredDaily > MAX_DECLARED_DAILY) {
+    throw new DomainError('invalid_request', `declaredDaily must be a whole number from 0 to ${MAX_DECLARED_DAILY}`);
+  }
   const venue = await db.selectFrom('venues').select('id').where('id', '=', venueId).executeTakeFirst();
   if (!venue) throw new DomainError('unknown_venue', `no venue has id ${JSON.stringify(venueId)}`);
   await db
@@ -57,6 +64,65 @@ export async function declareFootfall(db: Kysely<Database>, venueId: string, dec
     .values({ venue_id: venueId, declared_daily: declaredDaily, declared_by: by, declared_at: now.getTime() })
     .onConflict((oc) => oc.column('venue_id').doUpdateSet({ declared_daily: declaredDaily, declared_by: by, declared_at: now.getTime() }))
     .execute();
+}
+
+/** The same weekday in each of the LEARN_WEEKS weeks before `day`, newest first: the days its expectation is learned from. */
+export function learningDays(day: string): string[] {
+  return Array.from({ length: LEARN_WEEKS }, (_, i) => addDays(day, -7 * (i + 1)));
+}
+
+export interface LearnedFootfall {
+  /** median scans of the days below; null with fewer than two of them */
+  learned: number | null;
+  /** how many same-weekday days (computed by the daily job and not flagged) the median is over */
+  days: number;
+}
+
+/**
+ * The learned expectation for `day`: per venue, the median scans of the same weekday in the previous
+ * LEARN_WEEKS weeks, over the days the daily job computed and did not flag (a venue that stops
+ * scanning cannot teach itself a lower expectation); used once there are two such days. The daily
+ * job and the venue manager's page both read it from here. Without `venueIds`, every venue with
+ * such days; venues without any are absent from the map.
+ */
+export async function learnedFootfall(db: Kysely<Database>, day: string, venueIds?: readonly string[]): Promise<Map<string, LearnedFootfall>> {
+  const sameDays = learningDays(day);
+  const history: { venue_id: string; scans: number }[] = [];
+  const query = () => db.selectFrom('venue_compliance_days').select(['venue_id', 'scans']).where('day', 'in', sameDays).where('flagged', '=', 0);
+  if (!venueIds) history.push(...(await query().execute()));
+  else for (let i = 0; i < venueIds.length; i += 500) history.push(...(await query().where('venue_id', 'in', venueIds.slice(i, i + 500)).execute()));
+  const scansOf = new Map<string, number[]>();
+  for (const h of history) scansOf.set(h.venue_id, [...(scansOf.get(h.venue_id) ?? []), Number(h.scans)]);
+  const out = new Map<string, LearnedFootfall>();
+  for (const [venueId, past] of scansOf) out.set(venueId, { learned: past.length >= 2 ? median(past) : null, days: past.length });
+  return out;
+}
+
+export interface ExpectedFootfall {
+  /** what the venue (or an official) declared; null when never declared */
+  declaredDaily: number | null;
+  /** learned from the venue's own scans for `learnedFor` (see learnedFootfall); null with too little history */
+  learnedDaily: number | null;
+  /** the day the learned number is for (its weekday is the one learned from) */
+  learnedFor: string;
+  /** same-weekday days the learned number is the median of */
+  learnedDays: number;
+}
+
+/** Both expectations of the given venues for `day` (a venue manager's own venues): declared, and learned as the daily job learns it. */
+export async function expectedFootfall(db: Kysely<Database>, venueIds: readonly string[], day: string): Promise<Map<string, ExpectedFootfall>> {
+  const declared = new Map<string, number>();
+  for (let i = 0; i < venueIds.length; i += 500) {
+    const rows = await db.selectFrom('venue_footfall').select(['venue_id', 'declared_daily']).where('venue_id', 'in', venueIds.slice(i, i + 500)).execute();
+    for (const r of rows) declared.set(r.venue_id, Number(r.declared_daily));
+  }
+  const learned = venueIds.length ? await learnedFootfall(db, day, venueIds) : new Map<string, LearnedFootfall>();
+  return new Map(
+    venueIds.map((id) => [
+      id,
+      { declaredDaily: declared.get(id) ?? null, learnedDaily: learned.get(id)?.learned ?? null, learnedFor: day, learnedDays: learned.get(id)?.days ?? 0 },
+    ]),
+  );
 }
 
 /** Computes one local day for every venue (idempotent); returns the venues flagged that day. */
@@ -76,18 +142,13 @@ export async function computeComplianceDay(db: Kysely<Database>, day: string, ct
   ]);
   const declaredOf = new Map(declared.map((d) => [d.venue_id, Number(d.declared_daily)]));
   const countOf = new Map(counts.map((c) => [c.venue_id, Number(c.n)]));
-  // the same weekday in the previous weeks, unflagged days only
-  const sameDays = Array.from({ length: LEARN_WEEKS }, (_, i) => addDays(day, -7 * (i + 1)));
-  const history = await db.selectFrom('venue_compliance_days').select(['venue_id', 'scans']).where('day', 'in', sameDays).where('flagged', '=', 0).execute();
-  const historyOf = new Map<string, number[]>();
-  for (const h of history) historyOf.set(h.venue_id, [...(historyOf.get(h.venue_id) ?? []), Number(h.scans)]);
+  const learnedOf = await learnedFootfall(db, day);
   const rows: VenueComplianceDayTable[] = [];
   const flagged: string[] = [];
   for (const v of venues) {
     const scans = countOf.get(v.id) ?? 0;
     const dec = declaredOf.get(v.id) ?? null;
-    const past = historyOf.get(v.id) ?? [];
-    const learned = past.length >= 2 ? median(past) : null;
+    const learned = learnedOf.get(v.id)?.learned ?? null;
     const expected = learned ?? dec;
     const isFlagged = expected !== null && expected > 0 && scans * 100 < expected * ctx.minPercent;
     if (isFlagged) flagged.push(v.id);

@@ -1,17 +1,18 @@
-// Venue managers: register venues, print their check-in poster, see daily scan counts.
-//   /api/venue/venues…            venue_manager, own venues only (staff_venues links them)
+// Venue managers: register venues (with their expected daily footfall), print their check-in poster, see daily scan counts
+//   /api/venue/venues…            venue_manager, own venues only (staff_venues links them); listed with declared + learned footfall
 //   /api/public/venues/:id        anyone: the public face of a venue (what a poster's QR code names)
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import QRCode from 'qrcode';
-import { ErrorBody, VenueKind, VenueView } from '../../contracts/api.ts';
+import { ErrorBody, ManagedVenueView, VenueKind, VenueView } from '../../contracts/api.ts';
 import { localDate, nextDate, prevDate, startOfLocalDate } from '../../core/time/zones.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Database, VenueTable } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { DomainError } from '../../errors.ts';
 import { staffOf } from '../auth/guard.ts';
+import { declareFootfall, expectedFootfall, MAX_DECLARED_DAILY } from '../compliance/service.ts';
 import { findVenue, insertVenue, isStaffOfVenue, presentVenue, venuesOfStaff } from './repository.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -28,10 +29,13 @@ const RegisterVenueBody = Type.Object(
     kind: VenueKind,
     region: Type.String({ minLength: 1, maxLength: 32 }),
     address: Type.String({ minLength: 3, maxLength: 300 }),
+    declaredDaily: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_DECLARED_DAILY, description: 'expected visitors per day; recorded as the venue’s declared footfall (as POST /venues/:id/footfall)' }),
+    ),
   },
   { additionalProperties: false },
 );
-type RegisterVenueBody = { name: string; kind: VenueView['kind']; region: string; address: string };
+type RegisterVenueBody = { name: string; kind: VenueView['kind']; region: string; address: string; declaredDaily?: number };
 
 const DayCount = Type.Object({
   day: Type.String({ description: 'calendar date in the deployment time zone' }),
@@ -56,6 +60,13 @@ async function ownVenue(deps: AppDeps, staffId: string, id: string) {
   // the same answer for a venue that does not exist and one of another manager: ids are not probed
   if (!venue || !(await isStaffOfVenue(deps.store.db, staffId, id))) throw new DomainError('not_found', `no venue ${JSON.stringify(id)} of yours`);
   return venue;
+}
+
+/** The manager's view of their venues: each with its declared and learned daily footfall for today. */
+async function presentManaged(deps: AppDeps, rows: readonly VenueTable[]): Promise<ManagedVenueView[]> {
+  const today = localDate(deps.clock.now(), deps.config.defaultTimeZone);
+  const footfall = await expectedFootfall(deps.store.db, rows.map((r) => r.id), today);
+  return rows.map((r) => ({ ...presentVenue(r), ...footfall.get(r.id)! }));
 }
 
 /** Daily counts of one venue for the `days` calendar days ending today, in `timeZone`; one query. */
@@ -107,10 +118,14 @@ export async function venueManagerRoutes(app: FastifyInstance, deps: AppDeps): P
   app.get(
     '/venues',
     {
-      schema: { tags: ['venue'], summary: 'Your venues', response: { 200: Type.Object({ venues: Type.Array(VenueView) }), ...errors } },
+      schema: {
+        tags: ['venue'],
+        summary: "Your venues, each with its expected daily footfall: declared, and learned from its own scans for today's weekday",
+        response: { 200: Type.Object({ venues: Type.Array(ManagedVenueView) }), ...errors },
+      },
       config: { roles: ['venue_manager'] },
     },
-    async (req) => ({ venues: (await venuesOfStaff(db, staffOf(req).id)).map(presentVenue) }),
+    async (req) => ({ venues: await presentManaged(deps, await venuesOfStaff(db, staffOf(req).id)) }),
   );
 
   app.post<{ Body: RegisterVenueBody }>(
@@ -118,9 +133,9 @@ export async function venueManagerRoutes(app: FastifyInstance, deps: AppDeps): P
     {
       schema: {
         tags: ['venue'],
-        summary: 'Register a venue you manage; you are linked to it (and may scan there)',
+        summary: 'Register a venue you manage, optionally with its expected daily footfall; you are linked to it (and may scan there)',
         body: RegisterVenueBody,
-        response: { 201: Type.Object({ venue: VenueView }), ...errors },
+        response: { 201: Type.Object({ venue: ManagedVenueView }), ...errors },
       },
       config: { roles: ['venue_manager'] },
     },
@@ -137,12 +152,15 @@ export async function venueManagerRoutes(app: FastifyInstance, deps: AppDeps): P
         address: req.body.address.trim(),
         created_at: deps.clock.now().getTime(),
       };
+      const now = deps.clock.now();
       await db.transaction().execute(async (trx) => {
         await insertVenue(trx, row);
         await trx.insertInto('staff_venues').values({ staff_id: staff.id, venue_id: id }).execute();
+        // the same path as a later declaration: refused values roll the venue back too
+        if (req.body.declaredDaily !== undefined) await declareFootfall(trx, id, req.body.declaredDaily, staff.id, now);
       });
       req.auditSubject = { kind: 'venue', id };
-      return reply.code(201).send({ venue: presentVenue(row) });
+      return reply.code(201).send({ venue: (await presentManaged(deps, [row]))[0]! });
     },
   );
 
