@@ -1,10 +1,12 @@
-// End-to-end: a venue manager logs in (the shared staff log-in), registers a venue, prints its poster
-// (the QR code decodes to the venue's check-in URL), sees the daily scan counts, and reads and
-// acknowledges the compliance notices officials sent, in English and Chinese.
+// End-to-end: a venue manager logs in (the shared staff log-in), registers a venue with its expected
+// daily footfall, prints its poster (the QR code decodes to the venue's check-in URL), sees the daily
+// scan counts and both expected footfalls (declared, learned from the venue's scans) and changes the
+// declared one, and reads and acknowledges the compliance notices officials sent, in English and Chinese.
 import { mkdirSync } from 'node:fs';
 import crypto from 'node:crypto';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDate, prevDate, startOfLocalDate } from '../../src/core/time/zones.ts';
 import { readQrPng } from '../../src/core/token/testing/qr.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { insertStaff } from '../../src/features/staff/repository.ts';
@@ -68,6 +70,30 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chro
       });
       expect(r.statusCode).toBe(201);
     }
+    // footfall history at Wanbo Plaza: 30 and 40 scans on today's weekday three and two weeks ago,
+    // none a week ago (that day is flagged, so it teaches nothing); the daily job computes the days
+    const zone = app.deps.config.defaultTimeZone;
+    const weeksAgo = (n: number) => {
+      let d = localDate(app.clock.now(), zone);
+      for (let i = 0; i < 7 * n; i++) d = prevDate(d);
+      return d;
+    };
+    const pastScans = (day: string, n: number) =>
+      Array.from({ length: n }, (_, k) => {
+        const at = startOfLocalDate(day, zone).getTime() + 12 * hour + k * 60_000;
+        const id = crypto.randomUUID();
+        return { event_id: id, venue_id: VENUE_ID, operator_id: 'staff-op-1', holder_id: null, code_id: null, scanned_at: at, received_at: at, mode: 'camera', direction: null, temperature_c: null, verdict_ok: 1, verdict_error: null, verdict_colour: 'green', verdict: '{}', fingerprint: id };
+      });
+    const history = [...pastScans(weeksAgo(3), 30), ...pastScans(weeksAgo(2), 40)];
+    // Wanbo Plaza has been registered for five weeks (the job counts a venue from the day it was registered)
+    await app.deps.store.db.updateTable('venues').set({ created_at: startOfLocalDate(weeksAgo(5), zone).getTime() }).where('id', '=', VENUE_ID).execute();
+    await app.deps.store.db.insertInto('scans').values(history).execute();
+    await app.deps.store.db.insertInto('scan_event_ids').values(history.map((r) => ({ event_id: r.event_id, scanned_at: r.scanned_at }))).execute();
+    for (const payload of [{ day: weeksAgo(3) }, { day: weeksAgo(2) }, {}]) {
+      const r = await app.app.inject({ method: 'POST', url: '/api/official/compliance/run', headers: { cookie: official.cookie }, payload });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const weekdayIn = (locale: string) => new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: zone }).format(app.clock.now());
 
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
@@ -85,6 +111,29 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chro
     const today = wanbo.getByTestId('counts-table').locator('tbody tr').first();
     expect((await today.locator('td').allInnerTexts()).map(Number)).toEqual([3, 1, 0, 2]);
     await shot(page, '50-venue-list', true);
+
+    // expected visitors per day: nothing declared yet; learned from the two same weekdays with scans (median of 30 and 40)
+    const footfall = wanbo.getByTestId('footfall');
+    expect(await footfall.getByTestId('footfall-declared').innerText()).toBe('not declared yet');
+    expect(await footfall.getByTestId('footfall-learned').innerText()).toBe(`35 (median of the last 2 ${weekdayIn('en-GB')}s)`);
+    // the manager declares a number: a bad one is answered in plain words and not stored
+    const change = footfall.getByRole('textbox', { name: 'Change the declared number' });
+    await change.fill('-3');
+    await footfall.getByRole('button', { name: 'Save' }).click();
+    expect(await footfall.getByRole('alert').innerText()).toBe('Expected visitors per day must be a whole number from 0 to 10,000,000, for example 250.');
+    expect(await change.getAttribute('aria-invalid')).toBe('true');
+    const declaredRow = () => app.deps.store.db.selectFrom('venue_footfall').selectAll().where('venue_id', '=', VENUE_ID).executeTakeFirst();
+    expect(await declaredRow()).toBeUndefined();
+    await change.fill('300');
+    await footfall.getByRole('button', { name: 'Save' }).click();
+    await footfall.getByRole('status').filter({ hasText: 'Saved: 300 visitors per day declared.' }).waitFor();
+    await expect.poll(() => footfall.getByTestId('footfall-declared').innerText()).toBe('300');
+    expect(await footfall.getByRole('alert').count()).toBe(0);
+    expect(await declaredRow()).toMatchObject({ declared_by: 'staff-venue-1' });
+    expect(Number((await declaredRow())!.declared_daily)).toBe(300);
+    expect(await footfall.getByTestId('footfall-learned').innerText()).toBe(`35 (median of the last 2 ${weekdayIn('en-GB')}s)`);
+    await wanbo.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, '58-venue-footfall');
 
     // compliance notices: the overdue one first, each in words (not colour alone); acknowledge the open one
     const notices = page.getByTestId('notices');
@@ -116,20 +165,36 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chro
     await notices.getByTestId('notices-waiting').waitFor({ state: 'detached' });
     await shot(page, '56-venue-notices-acknowledged');
 
-    // register a new venue
+    // register a new venue with its expected visitors per day (a bad number first: said in plain words, nothing registered)
     await page.getByLabel('Venue name').fill('Lanxi Noodle House');
     await page.getByLabel('Kind of venue').selectOption('restaurant');
     const region = page.getByLabel('District');
     await region.locator('option:nth-child(2)').waitFor({ state: 'attached' });
     await region.selectOption({ index: 1 });
     await page.getByLabel('Address').fill('8 River Street');
+    const expected = page.getByRole('textbox', { name: 'Expected visitors per day', exact: true });
+    await expected.fill('about 250');
+    await page.getByRole('button', { name: 'Register venue' }).click();
+    const registerForm = page.locator('form[aria-labelledby="register-title"]');
+    expect(await registerForm.getByRole('alert').innerText()).toBe('Expected visitors per day must be a whole number from 0 to 10,000,000, for example 250.');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('declaredDaily');
+    expect(await app.deps.store.db.selectFrom('venues').select('id').where('name', '=', 'Lanxi Noodle House').execute()).toEqual([]);
+    await registerForm.scrollIntoViewIfNeeded();
+    await shot(page, '59-venue-register-footfall-error');
+    await expected.fill('250');
     await page.getByRole('button', { name: 'Register venue' }).click();
     await page.getByRole('status').filter({ hasText: 'Lanxi Noodle House' }).waitFor();
     const noodle = page.locator('article.venue-card', { hasText: 'Lanxi Noodle House' });
     await noodle.getByTestId('counts-summary').waitFor();
     expect(await noodle.getByTestId('counts-summary').innerText()).toBe('0 scans in 14 days · today 0');
+    expect(await expected.inputValue()).toBe('');
     const venueId = await noodle.getAttribute('data-venue-id');
     expect(venueId).toMatch(/^V-/);
+    // both numbers on its page: the declared 250, and no history to learn from yet
+    expect(await noodle.getByTestId('footfall-declared').innerText()).toBe('250');
+    expect(await noodle.getByTestId('footfall-learned').innerText()).toBe(`not enough history yet (it needs scans on at least two ${weekdayIn('en-GB')}s)`);
+    const declared = await app.deps.store.db.selectFrom('venue_footfall').selectAll().where('venue_id', '=', venueId!).executeTakeFirstOrThrow();
+    expect([Number(declared.declared_daily), declared.declared_by]).toEqual([250, 'staff-venue-1']);
     const row = await app.deps.store.db.selectFrom('venues').selectAll().where('id', '=', venueId!).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ name: 'Lanxi Noodle House', kind: 'restaurant', address: '8 River Street' });
     await shot(page, '51-venue-registered', true);
@@ -156,6 +221,17 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('venue manager (Chro
     await page.getByRole('heading', { name: '我的场所' }).waitFor();
     expect(await notices.locator(`li[data-notice-id="${open.id}"]`).innerText()).toContain('已确认');
     await shot(page, '54-venue-zh');
+    // both numbers in Chinese
+    expect(await footfall.getByTestId('footfall-declared').innerText()).toBe('300');
+    expect(await footfall.getByTestId('footfall-learned').innerText()).toBe(`35（近 2 个${weekdayIn('zh-CN')}的中位数）`);
+    expect(await noodle.getByTestId('footfall-learned').innerText()).toBe(`记录尚不足（需要至少两个${weekdayIn('zh-CN')}的扫码记录）`);
+    await footfall.getByRole('textbox', { name: '修改申报人数' }).fill('很多');
+    await footfall.getByRole('button', { name: '保存' }).click();
+    expect(await footfall.getByRole('alert').innerText()).toBe('每日预计客流须为 0 到 10,000,000 之间的整数，例如 250。');
+    await wanbo.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await shot(page, '60-venue-footfall-zh');
+    await page.getByRole('textbox', { name: '每日预计客流（人）' }).scrollIntoViewIfNeeded();
+    await shot(page, '61-venue-register-zh');
     await notices.scrollIntoViewIfNeeded();
     await shot(page, '57-venue-notices-zh');
     expect(pageErrors).toEqual([]);

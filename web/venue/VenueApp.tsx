@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { StaffView, VenueView } from '../../src/contracts/api.ts';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import type { ManagedVenueView, StaffView, VenueView } from '../../src/contracts/api.ts';
 import { ApiError, get, post } from '../shared/api.ts';
-import { useLang, useT } from '../shared/i18n.tsx';
+import { locale, useLang, useT } from '../shared/i18n.tsx';
 import { LangSwitch } from '../shared/LangSwitch.tsx';
 import { StaffLogin } from '../shared/StaffLogin.tsx';
 import { messages, type VenueKey } from './messages.ts';
@@ -36,6 +36,26 @@ interface Poster {
 }
 
 const KINDS = ['transit', 'mall', 'supermarket', 'hospital', 'hotel', 'restaurant', 'road_checkpoint'] as const;
+
+/** The largest expected daily footfall the server takes (MAX_DECLARED_DAILY). */
+const MAX_FOOTFALL = 10_000_000;
+
+/**
+ * Expected visitors per day as typed: digits (spaces and thousands separators allowed), 0 to
+ * MAX_FOOTFALL. '' is "not given"; anything else that is not such a number is 'invalid'.
+ */
+function parseFootfall(text: string): number | null | 'invalid' {
+  const s = text.replace(/[\s,，]/g, '');
+  if (s === '') return null;
+  if (!/^[0-9]{1,8}$/.test(s)) return 'invalid';
+  const n = Number(s);
+  return n <= MAX_FOOTFALL ? n : 'invalid';
+}
+
+/** A server refusal of the footfall value (400 naming declaredDaily), said in plain words by the caller. */
+function isFootfallRefusal(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 400 && /declaredDaily/.test(err.message);
+}
 
 function useErrorText() {
   const t = useT(messages);
@@ -152,13 +172,13 @@ function Venues({
 }) {
   const t = useT(messages);
   const errorText = useErrorText();
-  const [venues, setVenues] = useState<VenueView[] | null>(null);
+  const [venues, setVenues] = useState<ManagedVenueView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
-      setVenues((await get<{ venues: VenueView[] }>('/api/venue/venues')).venues);
+      setVenues((await get<{ venues: ManagedVenueView[] }>('/api/venue/venues')).venues);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) onUnauthenticated();
       else setError(errorText(err));
@@ -192,7 +212,7 @@ function Venues({
         <h2 id="venues-title">{t('yourVenues')}</h2>
         {venues === null && !error && <p className="card">{t('loading')}</p>}
         {venues?.length === 0 && <p className="card">{t('noVenues')}</p>}
-        {venues?.map((v) => <VenueCard key={v.id} venue={v} onPoster={() => onPoster(v.id)} />)}
+        {venues?.map((v) => <VenueCard key={v.id} venue={v} onPoster={() => onPoster(v.id)} onFootfallSaved={() => void load()} onUnauthenticated={onUnauthenticated} />)}
       </section>
       <RegisterVenue
         onRegistered={(v) => {
@@ -314,7 +334,17 @@ function Notices({ venues, onUnauthenticated }: { venues: VenueView[]; onUnauthe
   );
 }
 
-function VenueCard({ venue, onPoster }: { venue: VenueView; onPoster: () => void }) {
+function VenueCard({
+  venue,
+  onPoster,
+  onFootfallSaved,
+  onUnauthenticated,
+}: {
+  venue: ManagedVenueView;
+  onPoster: () => void;
+  onFootfallSaved: () => void;
+  onUnauthenticated: () => void;
+}) {
   const t = useT(messages);
   const { lang } = useLang();
   const [days, setDays] = useState<DayCount[] | null>(null);
@@ -343,6 +373,7 @@ function VenueCard({ venue, onPoster }: { venue: VenueView; onPoster: () => void
           {t('poster')}
         </button>
       </div>
+      <Footfall venue={venue} onSaved={onFootfallSaved} onUnauthenticated={onUnauthenticated} />
       <h4>{t('counts')}</h4>
       {error && (
         <p className="error" role="alert">
@@ -399,14 +430,114 @@ function VenueCard({ venue, onPoster }: { venue: VenueView; onPoster: () => void
   );
 }
 
+/**
+ * The venue's expected visitors per day, both numbers: what the manager declared, and what the
+ * health service learned from the venue's own scans for today's weekday (the median of recent same
+ * weekdays), or that there is not enough history yet. The declared number can be changed here.
+ */
+function Footfall({ venue, onSaved, onUnauthenticated }: { venue: ManagedVenueView; onSaved: () => void; onUnauthenticated: () => void }) {
+  const t = useT(messages);
+  const { lang } = useLang();
+  const errorText = useErrorText();
+  const id = useId();
+  const [text, setText] = useState(venue.declaredDaily === null ? '' : String(venue.declaredDaily));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [said, setSaid] = useState<string | null>(null);
+  useEffect(() => setText(venue.declaredDaily === null ? '' : String(venue.declaredDaily)), [venue.declaredDaily]);
+  const num = (n: number) => new Intl.NumberFormat(locale(lang)).format(n);
+  const weekday = new Intl.DateTimeFormat(locale(lang), { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${venue.learnedFor}T00:00:00Z`));
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setSaid(null);
+    const n = parseFootfall(text);
+    if (n === null) return setError(t('footfallRequired'));
+    if (n === 'invalid') return setError(t('footfallInvalid'));
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`/api/venue/venues/${encodeURIComponent(venue.id)}/footfall`, { declaredDaily: n });
+      setSaid(t('footfallSaved', { n: num(n) }));
+      onSaved();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onUnauthenticated();
+      else if (isFootfallRefusal(err)) setError(t('footfallInvalid'));
+      else if (err instanceof ApiError && err.status === 403) setError(t('footfallNotYours'));
+      else setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="footfall" aria-labelledby={`${id}-title`} data-testid="footfall">
+      <h4 id={`${id}-title`}>{t('footfallTitle')}</h4>
+      <dl className="footfall-numbers">
+        <div>
+          <dt>{t('footfallDeclared')}</dt>
+          <dd data-testid="footfall-declared">{venue.declaredDaily === null ? t('footfallNotDeclared') : num(venue.declaredDaily)}</dd>
+        </div>
+        <div>
+          <dt>{t('footfallLearned')}</dt>
+          <dd data-testid="footfall-learned">
+            {venue.learnedDaily === null ? (
+              t('footfallNoHistory', { weekday })
+            ) : (
+              <>
+                <strong>{num(venue.learnedDaily)}</strong>
+                {t('footfallMedianOf', { n: venue.learnedDays, weekday })}
+              </>
+            )}
+          </dd>
+        </div>
+      </dl>
+      <form className="footfall-form" onSubmit={save} noValidate>
+        <label htmlFor={`${id}-input`}>{t('footfallChange')}</label>
+        <div className="footfall-row">
+          <input
+            id={`${id}-input`}
+            name="declaredDaily"
+            inputMode="numeric"
+            autoComplete="off"
+            value={text}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-error` : `${id}-hint`}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <button type="submit" className="secondary" disabled={busy}>
+            {busy ? t('working') : t('footfallSave')}
+          </button>
+        </div>
+        {!error && (
+          <p className="hint" id={`${id}-hint`}>
+            {t('footfallHint')}
+          </p>
+        )}
+        {error && (
+          <p className="error" role="alert" id={`${id}-error`}>
+            {error}
+          </p>
+        )}
+        {said && (
+          <p className="saved" role="status">
+            {said}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
+
 function RegisterVenue({ onRegistered, onUnauthenticated }: { onRegistered: (v: VenueView) => void; onUnauthenticated: () => void }) {
   const t = useT(messages);
   const { lang } = useLang();
   const errorText = useErrorText();
   const [regions, setRegions] = useState<{ code: string; name: string; nameZh: string }[]>([]);
-  const [form, setForm] = useState({ name: '', kind: 'restaurant', region: '', address: '' });
+  const [form, setForm] = useState({ name: '', kind: 'restaurant', region: '', address: '', declaredDaily: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [footfallError, setFootfallError] = useState<string | null>(null);
   useEffect(() => {
     get<{ regions: { code: string; name: string; nameZh: string }[] }>('/api/public/regions')
       .then((r) => setRegions(r.regions))
@@ -414,14 +545,28 @@ function RegisterVenue({ onRegistered, onUnauthenticated }: { onRegistered: (v: 
   }, []);
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
     setError(null);
+    const footfall = parseFootfall(form.declaredDaily);
+    if (footfall === 'invalid') {
+      setFootfallError(t('footfallInvalid'));
+      (e.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('input[name="declaredDaily"]')?.focus();
+      return;
+    }
+    setFootfallError(null);
+    setBusy(true);
     try {
-      const r = await post<{ venue: VenueView }>('/api/venue/venues', { ...form, name: form.name.trim(), address: form.address.trim() });
-      setForm({ name: '', kind: form.kind, region: form.region, address: '' });
+      const { declaredDaily: _typed, ...rest } = form;
+      const r = await post<{ venue: ManagedVenueView }>('/api/venue/venues', {
+        ...rest,
+        name: form.name.trim(),
+        address: form.address.trim(),
+        ...(footfall === null ? {} : { declaredDaily: footfall }),
+      });
+      setForm({ name: '', kind: form.kind, region: form.region, address: '', declaredDaily: '' });
       onRegistered(r.venue);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) onUnauthenticated();
+      else if (isFootfallRefusal(err)) setFootfallError(t('footfallInvalid'));
       else setError(errorText(err));
     } finally {
       setBusy(false);
@@ -462,6 +607,28 @@ function RegisterVenue({ onRegistered, onUnauthenticated }: { onRegistered: (v: 
         {t('address')}
         <input name="address" required minLength={3} maxLength={300} autoComplete="street-address" value={form.address} onChange={set('address')} />
       </label>
+      <label>
+        {t('footfallField')}
+        <input
+          name="declaredDaily"
+          inputMode="numeric"
+          autoComplete="off"
+          value={form.declaredDaily}
+          onChange={set('declaredDaily')}
+          aria-invalid={footfallError ? true : undefined}
+          aria-describedby={footfallError ? 'register-footfall-error' : 'register-footfall-hint'}
+        />
+      </label>
+      {!footfallError && (
+        <p className="hint field-note" id="register-footfall-hint">
+          {t('footfallFieldHint')}
+        </p>
+      )}
+      {footfallError && (
+        <p className="error field-note" role="alert" id="register-footfall-error">
+          {footfallError}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
