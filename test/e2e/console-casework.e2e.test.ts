@@ -189,7 +189,10 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('console casework: c
     expect(areaTexts).toContain('official-cw');
     await shot(page, 'casework-06-risk-areas', true);
 
-    // on the map: the district labelled high risk, its venues and the chosen venue ringed
+    // on the map: the district labelled high risk, its venues and the chosen venue ringed. The form
+    // started both areas at the browser's current minute; the server's test clock stood still since
+    // the log-in, so it is brought up to the real time before it says which areas are in force.
+    app.clock.set(new Date());
     await page.getByRole('link', { name: 'See the areas on the map' }).click();
     const map = page.getByTestId('map');
     await map.locator('path.venue-marker').first().waitFor();
