@@ -13,11 +13,11 @@ import { keyRingFrom } from '../../src/features/keys/service.ts';
 import { loadRuleBook } from '../../src/features/rules/book.ts';
 import { insertStaff } from '../../src/features/staff/repository.ts';
 import { ManualClock, cryptoRandom } from '../../src/support/clock.ts';
-import { createTestStore, type TestStore } from './db.ts';
+import { createTestStore, T0, type TestStore } from './db.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const T0 = '2026-11-23T08:00:00.000Z';
+export { T0 };
 export const OPERATOR = { username: 'checkpoint1', password: 'demo-password' } as const;
 export const VENUE_ID = 'V0001';
 export const OTHER_VENUE_ID = 'V0002';

@@ -4,6 +4,13 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { openStore, type Dialect, type Store } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { dayOf, ensureScanPartitions, listScanPartitions } from '../../src/db/partitions.ts';
+import { sql } from 'kysely';
+
+/** The tests' controlled "now" (test/support/app.ts starts its clock here). */
+export const T0 = '2026-11-23T08:00:00.000Z';
+/** Days around T0 that a PostgreSQL test store has scan partitions for (tests write scans in them directly). */
+export const TEST_PARTITION_DAYS = { before: 30, after: 10 } as const;
 
 const PG_ADMIN_URL = process.env.HEALTHCODE_TEST_PG_URL;
 if (!PG_ADMIN_URL && process.env.CI === 'true') {
@@ -35,6 +42,7 @@ export async function createTestStore(dialect: Dialect): Promise<TestStore> {
   url.pathname = `/${name}`;
   const store = openStore(url.toString());
   await migrateToLatest(store.db);
+  await partitionAroundT0(store);
   return {
     store,
     async drop() {
@@ -50,4 +58,14 @@ export async function createTestStore(dialect: Dialect): Promise<TestStore> {
 /** The URL of a fresh empty PostgreSQL database (for tests that run the CLI against it). */
 export function pgAdminUrl(): string | undefined {
   return PG_ADMIN_URL;
+}
+
+/**
+ * The migration makes scan partitions around the real date; a test store has them around the
+ * tests' clock instead, so the tests do not depend on the day they run (the store is empty).
+ */
+async function partitionAroundT0(store: Store): Promise<void> {
+  for (const p of await listScanPartitions(store.db)) await sql`drop table ${sql.table(p.name)}`.execute(store.db);
+  const t0 = dayOf(Date.parse(T0));
+  await ensureScanPartitions(store.db, t0 - TEST_PARTITION_DAYS.before, t0 + TEST_PARTITION_DAYS.after);
 }
