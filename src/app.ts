@@ -20,6 +20,7 @@ import { officialRiskAreaRoutes, publicRiskAreaRoutes } from './features/risk-ar
 import { Metrics } from './features/ops/metrics.ts';
 import { notReady, ReadinessCheck } from './features/ops/readiness.ts';
 import { checkpointRoutes } from './features/scans/routes.ts';
+import { workerVerifier } from './features/scans/verifier.ts';
 import { ScanWriter } from './features/scans/writer.ts';
 import { staffRoutes } from './features/staff/routes.ts';
 import { AuditBatcher } from './features/audit/service.ts';
@@ -68,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const metrics = new Metrics();
   const scanWriter = new ScanWriter(deps.store.db, 2000, metrics.writerObserver());
+  const verifier = workerVerifier(deps.keys.trusted, deps.keys.trust, deps.config.verifyWorkers);
+  metrics.watchVerifier(verifier);
   metrics.watchQueues(scanWriter, deps.store);
   const readiness = new ReadinessCheck(deps.store, scanWriter);
   const auditBatch = new AuditBatcher(deps.store.db);
@@ -173,7 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }, { prefix: '/api/staff' });
   await app.register(async (a) => {
     audience(a, ['checkpoint_operator', 'venue_manager'], rate.rateCheckpointPerMinute);
-    await checkpointRoutes(a, { ...deps, scanWriter, metrics });
+    await checkpointRoutes(a, { ...deps, scanWriter, verifier, metrics });
     await idLookupRoutes(a, deps);
   }, { prefix: '/api/checkpoint' });
   await app.register(async (a) => {
@@ -229,6 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onClose', async () => {
     await scanWriter.close();
+    await verifier.close();
     await auditBatch.close();
   });
   return app;

@@ -1,5 +1,6 @@
 // Typed, frozen configuration read once from the environment (only main.ts and cli.ts call
 // loadConfig). A bad value stops the start with the variable's name.
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -57,6 +58,8 @@ export interface Config {
   readonly rateHolderPerMinute: number;
   readonly rateStaffPerMinute: number;
   readonly rateCheckpointPerMinute: number;
+  /** worker threads that verify scanned codes (0: on the main thread) */
+  readonly verifyWorkers: number;
   // ---- issue 9: paper codes, ID look-ups, venue compliance
   /** lifetime of a printed paper code, days */
   readonly paperCodeDays: number;
@@ -170,6 +173,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateHolderPerMinute: int(env, 'HEALTHCODE_RATE_HOLDER_PER_MINUTE', 300, 0, 1_000_000),
     rateStaffPerMinute: int(env, 'HEALTHCODE_RATE_STAFF_PER_MINUTE', 600, 0, 1_000_000),
     rateCheckpointPerMinute: int(env, 'HEALTHCODE_RATE_CHECKPOINT_PER_MINUTE', 12_000, 0, 100_000_000),
+    // one core serves HTTP and the store; the others verify (at least one worker, at most 8)
+    verifyWorkers: int(env, 'HEALTHCODE_VERIFY_WORKERS', Math.min(8, Math.max(1, os.availableParallelism() - 1)), 0, 64),
     paperCodeDays: int(env, 'HEALTHCODE_PAPER_CODE_DAYS', 7, 1, 60),
     revocationListHours: int(env, 'HEALTHCODE_REVOCATION_LIST_HOURS', 24, 1, 24 * 7),
     idLookupPerHour: int(env, 'HEALTHCODE_ID_LOOKUP_PER_HOUR', 30, 1, 100_000),

@@ -19,6 +19,12 @@ if (!PG_ADMIN_URL && process.env.CI === 'true') {
 
 export const DIALECTS: Dialect[] = PG_ADMIN_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
+/** The scan suites run on every store with codes verified in-line, and once more through a pool of 2 worker threads. */
+export const SCAN_VARIANTS: { name: string; dialect: Dialect; verifyWorkers: number }[] = [
+  ...DIALECTS.map((dialect) => ({ name: dialect, dialect, verifyWorkers: 0 })),
+  { name: 'sqlite, codes verified by 2 worker threads', dialect: 'sqlite', verifyWorkers: 2 },
+];
+
 export interface TestStore {
   store: Store;
   /** closes the store and drops its database */

@@ -4,6 +4,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../../db/connect.ts';
 import type { ScanTable } from '../../db/schema.ts';
+import type { CodeVerifier } from '../scans/verifier.ts';
 import type { ScanWriter, WriterObserver } from '../scans/writer.ts';
 
 export class Metrics {
@@ -84,6 +85,21 @@ export class Metrics {
   }
 
   /** Queue depths, read at scrape time. */
+  /** Codes verified by the worker pool and on the main thread (a counter read from the verifier). */
+  watchVerifier(verifier: CodeVerifier): void {
+    new Counter({
+      name: 'healthcode_codes_verified_total',
+      help: 'Scanned codes verified, by where: worker (the verification pool) or main (no pool, or a lost worker)',
+      labelNames: ['where'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ where: 'worker' }, verifier.counts.workers);
+        this.inc({ where: 'main' }, verifier.counts.here);
+      },
+    });
+  }
+
   watchQueues(writer: ScanWriter, store: Store): void {
     new Gauge({
       name: 'healthcode_scan_queue_depth',

@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../test/support/db.ts';
+import { SCAN_VARIANTS } from '../../../test/support/db.ts';
 import { loginOperator, makeTestApp, OTHER_VENUE_ID, registerHolder, VENUE_ID, type TestApp } from '../../../test/support/app.ts';
 
-describe.each(DIALECTS)('batch sync of offline scans on %s', (dialect) => {
+describe.each(SCAN_VARIANTS)('batch sync of offline scans on $name', ({ dialect, verifyWorkers }) => {
   let t: TestApp;
   let staff: string;
   let token: string;
   let holderId: string;
   beforeAll(async () => {
-    t = await makeTestApp({ dialect });
+    t = await makeTestApp({ dialect, config: { verifyWorkers } });
     staff = await loginOperator(t.app);
     const h = await registerHolder(t.app);
     holderId = h.holder.id;

@@ -5,6 +5,7 @@ import { actorOf, staffOf } from '../auth/guard.ts';
 import { recordScan, recordScanBatch, verdictOnline } from './service.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { ScanWriter } from './writer.ts';
+import type { CodeVerifier } from './verifier.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 503: ErrorBody };
 
@@ -12,7 +13,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 export const BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The checkpoint audience: /api/checkpoint/*, staff session with a scanning role. */
-export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { scanWriter: ScanWriter; metrics?: Metrics }): Promise<void> {
+export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { scanWriter: ScanWriter; verifier: CodeVerifier; metrics?: Metrics }): Promise<void> {
   // roles: checkpoint_operator and venue_manager, declared by the audience in app.ts
   app.post<{ Body: ScanBody }>(
     '/scans',
@@ -27,7 +28,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req, reply) => {
-      const ctx = { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random };
+      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, rules: deps.rules, random: deps.random };
       const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans' });
       return reply.code(result.status === 'stored' ? 201 : 200).send(result);
     },
@@ -49,7 +50,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req) => {
-      const ctx = { now: deps.clock.now(), keys: deps.keys, rules: deps.rules, random: deps.random };
+      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, rules: deps.rules, random: deps.random };
       const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans/batch' });
       if (result.rejected) deps.metrics?.scansIngested.inc({ status: 'rejected' }, result.rejected);
       return result;

@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBase45, encodeHealthCode, generateSigningKey } from '../../core/token/index.ts';
-import { DIALECTS } from '../../../test/support/db.ts';
+import { SCAN_VARIANTS } from '../../../test/support/db.ts';
 import { loginOperator, makeTestApp, OTHER_VENUE_ID, registerHolder, VENUE_ID, type TestApp } from '../../../test/support/app.ts';
 
-describe.each(DIALECTS)('checkpoint scans on %s', (dialect) => {
+describe.each(SCAN_VARIANTS)('checkpoint scans on $name', ({ dialect, verifyWorkers }) => {
   let t: TestApp;
   let staff: string;
   beforeAll(async () => {
-    t = await makeTestApp({ dialect });
+    t = await makeTestApp({ dialect, config: { verifyWorkers } });
     staff = await loginOperator(t.app);
   });
   afterAll(async () => {
@@ -50,6 +50,20 @@ describe.each(DIALECTS)('checkpoint scans on %s', (dialect) => {
     const rows = await storedScans(body.eventId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ venue_id: VENUE_ID, holder_id: holder.id, verdict_ok: 1, verdict_colour: 'green', temperature_c: 36.6, mode: 'camera' });
+  });
+
+  it('verifies the codes where this variant says: on the worker threads, or in-line', async () => {
+    const { code } = await liveCode();
+    expect((await scan(scanBody(code.token))).json().verdict.ok).toBe(true);
+    const metrics = (await t.app.inject('/metrics')).body;
+    const count = (where: string) => Number(new RegExp(`^healthcode_codes_verified_total\\{where="${where}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    if (verifyWorkers > 0) {
+      expect(count('worker')).toBeGreaterThan(0);
+      expect(count('main')).toBe(0);
+    } else {
+      expect(count('worker')).toBe(0);
+      expect(count('main')).toBeGreaterThan(0);
+    }
   });
 
   it('a yellow holder scans as ok but not pass', async () => {

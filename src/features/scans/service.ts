@@ -6,13 +6,14 @@ import type { Kysely } from 'kysely';
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ScanBody, type BatchScanEventResult, type BatchScanResult, type ScanResult, type Verdict } from '../../contracts/api.ts';
-import { decodeHealthCode, isTokenError, type HealthCodeClaims } from '../../core/token/index.ts';
+import type { HealthCodeClaims } from '../../core/token/index.ts';
 import type { Database, ScanTable, VenueTable } from '../../db/schema.ts';
 import { DomainError } from '../../errors.ts';
 import type { KeyRing } from '../keys/service.ts';
 import type { Staff } from '../staff/service.ts';
 import { findVenue, isStaffOfVenue } from '../venues/repository.ts';
 import type { AuditFor, AuditForBatch, ScanWriter, WriteOutcome } from './writer.ts';
+import { decodeOne, inlineVerifier, type CodeVerifier, type DecodeResult } from './verifier.ts';
 import type { Actor, AuditInput } from '../audit/service.ts';
 import type { Random } from '../../support/clock.ts';
 import { currentAssessment } from '../assessments/service.ts';
@@ -38,9 +39,9 @@ export function paperColourWarning(issuedAt: Date): string {
  * The verdict from the code alone (what an offline checkpoint can know). A paper code has low
  * assurance and its colour is the one it was printed with, with a warning saying as of when.
  */
-export function verdictFor(text: string, keys: KeyRing, at: Date): { verdict: Verdict; claims: HealthCodeClaims | null } {
-  try {
-    const c = decodeHealthCode(text, keys.trust, at);
+export function verdictFrom(r: DecodeResult): { verdict: Verdict; claims: HealthCodeClaims | null } {
+  if (r.ok) {
+    const c = r.claims;
     const paper = c.kind === 'paper';
     return {
       claims: c,
@@ -61,28 +62,31 @@ export function verdictFor(text: string, keys: KeyRing, at: Date): { verdict: Ve
         message: paper ? paperColourWarning(c.issuedAt) : null,
       },
     };
-  } catch (e) {
-    if (!isTokenError(e)) throw e;
-    return {
-      claims: null,
-      verdict: {
-        ok: false,
-        pass: false,
-        error: e.code,
-        colour: null,
-        maskedName: null,
-        birthYear: null,
-        validUntil: null,
-        region: null,
-        rulesetVersion: null,
-        kind: null,
-        assurance: null,
-        colourSource: null,
-        colourAsOf: null,
-        message: e.message,
-      },
-    };
   }
+  return {
+    claims: null,
+    verdict: {
+      ok: false,
+      pass: false,
+      error: r.code,
+      colour: null,
+      maskedName: null,
+      birthYear: null,
+      validUntil: null,
+      region: null,
+      rulesetVersion: null,
+      kind: null,
+      assurance: null,
+      colourSource: null,
+      colourAsOf: null,
+      message: r.message,
+    },
+  };
+}
+
+/** The same, decoding the code on this thread. */
+export function verdictFor(text: string, keys: KeyRing, at: Date): { verdict: Verdict; claims: HealthCodeClaims | null } {
+  return verdictFrom(decodeOne(text, keys.trust, at));
 }
 
 interface OnlineItem {
@@ -174,6 +178,8 @@ export function checkScanTime(scannedAt: number, now: Date): void {
 export interface ScanContext {
   now: Date;
   keys: KeyRing;
+  /** verifies codes (a worker pool in the server); without it, on this thread with `keys` */
+  verifier?: CodeVerifier;
   /** with both, a paper code scanned online shows the holder's current colour */
   rules?: RuleBook;
   random?: Random;
@@ -194,8 +200,17 @@ interface PreparedScan {
   claims: HealthCodeClaims | null;
 }
 
-/** Validates one scan and builds its row; bad input throws a DomainError and changes nothing. */
-async function prepareScan(db: Kysely<Database>, operator: Staff, body: ScanBody, ctx: ScanContext, memo: VenueMemo): Promise<PreparedScan> {
+/** A scan that passed its checks, waiting for its code's verification. */
+interface CheckedScan {
+  body: ScanBody;
+  venueId: string;
+  scannedAt: number;
+  /** the moment the code is judged at */
+  at: Date;
+}
+
+/** Checks one scan (time, venue, operator); bad input throws a DomainError and changes nothing. */
+async function checkScan(db: Kysely<Database>, operator: Staff, body: ScanBody, ctx: ScanContext, memo: VenueMemo): Promise<CheckedScan> {
   const scannedAt = Date.parse(body.scannedAt);
   if (Number.isNaN(scannedAt)) throw new DomainError('invalid_date', `scannedAt ${JSON.stringify(body.scannedAt)} is not a date-time`);
   checkScanTime(scannedAt, ctx.now);
@@ -213,25 +228,35 @@ async function prepareScan(db: Kysely<Database>, operator: Staff, body: ScanBody
   if (!operates) throw new DomainError('forbidden', `account ${operator.username} does not operate venue ${venue.id}`);
   // An offline checkpoint verified the code when it scanned it; judge it at that moment.
   const at = body.mode === 'offline_sync' ? new Date(scannedAt) : ctx.now;
-  const { verdict, claims } = verdictFor(body.code, ctx.keys, at);
-  const row: ScanTable = {
-    event_id: body.eventId.toLowerCase(),
-    venue_id: venue.id,
-    operator_id: operator.id,
-    holder_id: null,
-    code_id: claims?.codeId ?? null,
-    scanned_at: scannedAt,
-    received_at: ctx.now.getTime(),
-    mode: body.mode,
-    direction: body.direction ?? null,
-    temperature_c: body.temperatureC ?? null,
-    verdict_ok: verdict.ok ? 1 : 0,
-    verdict_error: verdict.error,
-    verdict_colour: verdict.colour,
-    verdict: JSON.stringify(verdict),
-    fingerprint: fingerprint(body, scannedAt),
-  };
-  return { row, claims };
+  return { body, venueId: venue.id, scannedAt, at };
+}
+
+/** Verifies the checked scans' codes (one call: the pool spreads them over its workers) and builds their rows. */
+async function prepareScans(operator: Staff, checked: readonly CheckedScan[], ctx: ScanContext): Promise<PreparedScan[]> {
+  const verifier = ctx.verifier ?? inlineVerifier(ctx.keys.trust);
+  const decoded = await verifier.decode(checked.map((c) => ({ text: c.body.code, at: c.at })));
+  return checked.map((c, i) => {
+    const { verdict, claims } = verdictFrom(decoded[i]!);
+    const { body, scannedAt } = c;
+    const row: ScanTable = {
+      event_id: body.eventId.toLowerCase(),
+      venue_id: c.venueId,
+      operator_id: operator.id,
+      holder_id: null,
+      code_id: claims?.codeId ?? null,
+      scanned_at: scannedAt,
+      received_at: ctx.now.getTime(),
+      mode: body.mode,
+      direction: body.direction ?? null,
+      temperature_c: body.temperatureC ?? null,
+      verdict_ok: verdict.ok ? 1 : 0,
+      verdict_error: verdict.error,
+      verdict_colour: verdict.colour,
+      verdict: JSON.stringify(verdict),
+      fingerprint: fingerprint(body, scannedAt),
+    };
+    return { row, claims };
+  });
 }
 
 /** Fills holder_id from issued_codes for the scans of genuine codes (one query per 1000 codes). */
@@ -296,7 +321,8 @@ function outcomeOf(row: ScanTable, o: WriteOutcome): 'stored' | 'duplicate' | 'e
 }
 
 export async function recordScan(db: Kysely<Database>, writer: ScanWriter, operator: Staff, body: ScanBody, ctx: ScanContext, audit?: ScanAudit): Promise<ScanResult> {
-  const prepared = await prepareScan(db, operator, body, ctx, newMemo());
+  const [prepared] = await prepareScans(operator, [await checkScan(db, operator, body, ctx, newMemo())], ctx);
+  if (!prepared) throw new Error('unreachable: one scan checked, none prepared');
   await resolveHolders(db, [prepared]);
   await applyOnline(db, [prepared], ctx);
   const row = prepared.row;
@@ -318,8 +344,8 @@ function schemaError(event: unknown): DomainError {
   return new DomainError('invalid_request', `${where}${first?.message ?? 'not a scan event'}`);
 }
 
-/** Events verified between two yields to the event loop, so a 10,000-event batch does not stall single scans. */
-const VERIFY_SLICE = 250;
+/** Events checked between two yields to the event loop, so a 10,000-event batch does not stall single scans. */
+const CHECK_SLICE = 250;
 
 /**
  * A checkpoint's offline queue: every event is validated as a single scan would be and
@@ -330,12 +356,12 @@ const VERIFY_SLICE = 250;
 export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, operator: Staff, events: unknown[], ctx: ScanContext, audit?: ScanAudit): Promise<BatchScanResult> {
   const memo = newMemo();
   const results: BatchScanEventResult[] = new Array(events.length);
-  const prepared: { index: number; p: PreparedScan }[] = [];
+  const checked: { index: number; c: CheckedScan }[] = [];
   const reject = (index: number, eventId: string | null, e: DomainError) => {
     results[index] = { index, eventId, status: 'rejected', storedAt: null, verdict: null, error: { code: e.code, message: e.message } };
   };
   for (let i = 0; i < events.length; i++) {
-    if (i > 0 && i % VERIFY_SLICE === 0) await new Promise((r) => setImmediate(r));
+    if (i > 0 && i % CHECK_SLICE === 0) await new Promise((r) => setImmediate(r));
     const event = events[i];
     const rawId = (event as { eventId?: unknown } | null)?.eventId;
     const eventId = typeof rawId === 'string' ? rawId.toLowerCase() : null;
@@ -344,12 +370,14 @@ export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, 
       continue;
     }
     try {
-      prepared.push({ index: i, p: await prepareScan(db, operator, event, ctx, memo) });
+      checked.push({ index: i, c: await checkScan(db, operator, event, ctx, memo) });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       reject(i, eventId, e);
     }
   }
+  const rows = await prepareScans(operator, checked.map((x) => x.c), ctx);
+  const prepared = checked.map((x, k) => ({ index: x.index, p: rows[k]! }));
   await resolveHolders(db, prepared.map((x) => x.p));
   await applyOnline(db, prepared.map((x) => x.p), ctx);
   const invalid = events.length - prepared.length;
