@@ -11,7 +11,7 @@ import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { createSession } from '../../src/features/auth/sessions.ts';
 import { demoVenues } from '../../src/features/demo/city.ts';
 import { insertStaff } from '../../src/features/staff/repository.ts';
-import { registerHolder, startTestApp, VENUE_ID } from '../support/app.ts';
+import { OTHER_VENUE_ID, registerHolder, startTestApp, VENUE_ID } from '../support/app.ts';
 import { CHROMIUM, CHROMIUM_ARGS, SHOTS, ensureWebBuild, haveChromium, shot, watchErrors } from './browser.ts';
 
 const PASSWORD = 'console-password-1';
@@ -51,6 +51,12 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('authority console (
         .values({ event_id: crypto.randomUUID(), venue_id: VENUE_ID, operator_id: 'staff-op-1', holder_id: p.holder.id, code_id: null, scanned_at: at, received_at: at, mode: 'camera', direction: null, temperature_c: null, verdict_ok: 1, verdict_error: null, verdict_colour: 'green', verdict: '{}', fingerprint: crypto.randomUUID() })
         .execute();
     }
+    // one of them was at RT-Mart earlier, where the case says (in the interview) they were too, unscanned
+    const earlier = now - 4.5 * 3_600_000;
+    await db
+      .insertInto('scans')
+      .values({ event_id: crypto.randomUUID(), venue_id: OTHER_VENUE_ID, operator_id: 'staff-op-1', holder_id: people[1]!.holder.id, code_id: null, scanned_at: earlier, received_at: earlier, mode: 'camera', direction: null, temperature_c: null, verdict_ok: 1, verdict_error: null, verdict_colour: 'green', verdict: '{}', fingerprint: crypto.randomUUID() })
+      .execute();
     const inject = (url: string, payload: unknown, cookie = officialCookie) =>
       app.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
     const lab = await inject('/api/official/lab-results', { idNumber: people[0]!.body.idNumber, kind: 'pcr', result: 'positive', sampledAt: new Date(now - 3_600_000).toISOString(), lab: 'Lanxi CDC lab' });
@@ -170,6 +176,51 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('authority console (
     await page.getByRole('button', { name: 'Verify the chain' }).click();
     await page.getByRole('status').filter({ hasText: 'The chain is intact' }).waitFor();
     await shot(page, 'console-07-audit', true);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('an official records the route from the interview: the unscanned visit flags the venue and the case is traced again', async () => {
+    const page = await newPage();
+    await page.context().addCookies([{ name: 'hc_staff', value: officialCookie.split('=')[1]!, url: app.url }]);
+    await page.goto(`${app.url}/console/#/cases`);
+    await page.getByLabel('Reason for access').fill(REASON);
+    await page.getByRole('button', { name: 'Use this reason' }).click();
+    await page.getByRole('link', { name: caseId.slice(0, 8) }).click();
+    const graph = page.getByTestId('contact-graph');
+    await graph.locator('canvas').first().waitFor();
+    await expect(graph.getAttribute('data-nodes')).resolves.toBe('4');
+    const form = page.getByTestId('interview-route');
+    // nothing chosen: said in words, nothing sent
+    await form.getByRole('button', { name: 'Record the route and trace again' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Visit 1: choose the venue.' }).waitFor();
+    expect(await app.deps.store.db.selectFrom('case_route_visits').select('id').execute()).toHaveLength(0);
+    // RT-Mart, from five to four hours ago (the browser's zone is Asia/Shanghai, UTC+8)
+    const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
+    const now = Date.now();
+    await form.getByLabel('Venue').selectOption({ label: 'RT-Mart Old Town' });
+    await form.getByLabel('Arrived').fill(local(now - 5 * 3_600_000));
+    await form.getByLabel('Left').fill(local(now - 6 * 3_600_000));
+    await form.getByRole('button', { name: 'Record the route and trace again' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Visit 1: the time they left is before the time they arrived.' }).waitFor();
+    await form.getByLabel('Left').fill(local(now - 4 * 3_600_000));
+    await shot(page, 'console-08-interview-route', true);
+    await form.getByRole('button', { name: 'Record the route and trace again' }).click();
+    const result = page.getByTestId('route-result');
+    await result.waitFor();
+    expect(await result.innerText()).toContain('Route recorded: 1 visit(s); 1 venue(s) flagged for not scanning. The case was traced again.');
+    expect(await result.innerText()).toContain('RT-Mart Old Town');
+    expect(await result.innerText()).toContain('no scan of the person — the venue is flagged');
+    // traced again: the reported place joins the graph, and the contact met there lists it
+    await expect.poll(() => graph.getAttribute('data-nodes')).toBe('5');
+    await expect.poll(async () => (await page.getByTestId('contacts-table').locator('tbody tr').allInnerTexts()).join('\n')).toContain('RT-Mart Old Town');
+    const flags = await app.deps.store.db.selectFrom('venue_flags').select(['venue_id', 'kind', 'case_id']).where('kind', '=', 'missed_case_visit').execute();
+    expect(flags).toEqual([{ venue_id: OTHER_VENUE_ID, kind: 'missed_case_visit', case_id: caseId }]);
+    await page.waitForTimeout(300);
+    await shot(page, 'console-09-interview-traced', true);
+    await page.getByRole('button', { name: '中文' }).click();
+    await form.getByRole('heading', { name: '流调行程' }).waitFor();
+    await shot(page, 'console-10-interview-zh', true);
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });

@@ -4,6 +4,7 @@ import { useT } from '../shared/i18n.tsx';
 import { qs, Status, useLoad, When } from './data.tsx';
 import { messages } from './messages.ts';
 import { useReason } from './reason.tsx';
+import { InterviewRoute } from './InterviewRoute.tsx';
 import type { CaseGraph } from './types.ts';
 
 // shape carries the meaning; colour and the edge style repeat it
@@ -66,7 +67,7 @@ function Graph({ data, label }: { data: CaseGraph; label: string }) {
   return <div className="graph" ref={box} role="img" aria-label={label} data-testid="contact-graph" />;
 }
 
-export function CaseDetail({ id }: { id: string }) {
+export function CaseDetail({ id, role }: { id: string; role: string }) {
   const t = useT(messages);
   const { reason } = useReason();
   const { data, error, loading, reload } = useLoad<CaseGraph>(reason ? `/api/console/cases/${encodeURIComponent(id)}/graph?${qs({ reason })}` : null);
@@ -196,6 +197,7 @@ export function CaseDetail({ id }: { id: string }) {
               </div>
             </>
           )}
+          {role === 'official' && <InterviewRoute caseId={id} onTraced={reload} />}
         </>
       )}
     </section>

@@ -160,7 +160,7 @@ export function ConsoleApp() {
               {casework && NAMES_PEOPLE.includes(section) && <ReasonBar reason={reason} onSet={useReason} />}
               <Suspense fallback={<p>{t('loading')}</p>}>
                 {section === 'dashboard' && <Dashboard />}
-                {section === 'cases' && (hash[1] ? <CaseDetail id={hash[1]} /> : <Cases />)}
+                {section === 'cases' && (hash[1] ? <CaseDetail id={hash[1]} role={staff.role} /> : <Cases />)}
                 {section === 'map' && <MapView />}
                 {section === 'lab' && <LabQueue role={staff.role} />}
                 {section === 'appeals' && <AppealQueue />}
