@@ -82,15 +82,18 @@ export function inlineVerifier(trust: TrustStore): CodeVerifier {
   };
 }
 
+/** One decode() call: its codes, their answers as they come in, and how many are still out. */
 interface Job {
   items: readonly DecodeItem[];
+  out: DecodeResult[];
+  remaining: number;
   resolve: (r: DecodeResult[]) => void;
   reject: (e: unknown) => void;
 }
 
-/** A slice of one turn's codes sent to one worker: [job, first item, count] triples in order. */
+/** A slice of one turn's codes sent to one worker: parts of jobs (first item, count), in order. */
 interface Shipment {
-  parts: { job: Job; out: DecodeResult[]; from: number; count: number }[];
+  parts: { job: Job; from: number; count: number }[];
   id: number;
 }
 
@@ -132,7 +135,7 @@ class WorkerSlot {
         return;
       }
       let k = 0;
-      for (const p of s.parts) for (let i = 0; i < p.count; i++) p.out[p.from + i] = m.results[k++]!;
+      for (const p of s.parts) for (let i = 0; i < p.count; i++) p.job.out[p.from + i] = m.results[k++]!;
       this.answered(k);
       for (const p of s.parts) finishPart(p);
     });
@@ -159,11 +162,10 @@ class WorkerSlot {
   }
 }
 
-/** A job's part is done when all its slots are filled; the job resolves when every part is. */
+/** A part's answers are in; the job resolves when all of its parts' are. */
 function finishPart(p: Shipment['parts'][number]): void {
-  const job = p.job as Job & { remaining?: number };
-  job.remaining = (job.remaining ?? 0) - p.count;
-  if (job.remaining === 0) job.resolve(p.out);
+  p.job.remaining -= p.count;
+  if (p.job.remaining === 0) p.job.resolve(p.job.out);
 }
 
 /** A pool of `size` worker threads (started on first use). */
@@ -185,7 +187,7 @@ export function workerVerifier(trusted: readonly TrustedKey[], trust: TrustStore
     for (const p of s.parts) {
       counts.here += p.count;
       try {
-        for (let i = 0; i < p.count; i++) p.out[p.from + i] = decodeOne(p.job.items[p.from + i]!.text, trust, p.job.items[p.from + i]!.at);
+        for (let i = p.from; i < p.from + p.count; i++) p.job.out[i] = decodeOne(p.job.items[i]!.text, trust, p.job.items[i]!.at);
         finishPart(p);
       } catch (e) {
         p.job.reject(e);
@@ -212,12 +214,10 @@ export function workerVerifier(trusted: readonly TrustedKey[], trust: TrustStore
       room = per;
     };
     for (const job of jobs) {
-      const out: DecodeResult[] = new Array(job.items.length);
-      (job as Job & { remaining?: number }).remaining = job.items.length;
       let from = 0;
       while (from < job.items.length) {
         const count = Math.min(room, job.items.length - from);
-        current.parts.push({ job, out, from, count });
+        current.parts.push({ job, from, count });
         from += count;
         room -= count;
         if (room === 0) ship();
@@ -231,7 +231,7 @@ export function workerVerifier(trusted: readonly TrustedKey[], trust: TrustStore
       if (items.length === 0) return Promise.resolve([]);
       if (closed) return Promise.resolve(here(items));
       return new Promise((resolve, reject) => {
-        queue.push({ items, resolve, reject });
+        queue.push({ items, out: new Array(items.length), remaining: items.length, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
