@@ -21,6 +21,7 @@ import { Metrics } from './features/ops/metrics.ts';
 import { notReady, ReadinessCheck } from './features/ops/readiness.ts';
 import { checkpointRoutes } from './features/scans/routes.ts';
 import { workerVerifier } from './features/scans/verifier.ts';
+import { LookupCache } from './features/auth/lookup-cache.ts';
 import { ScanWriter } from './features/scans/writer.ts';
 import { staffRoutes } from './features/staff/routes.ts';
 import { AuditBatcher } from './features/audit/service.ts';
@@ -59,7 +60,8 @@ function frameworkCode(err: FastifyError): ErrorCode {
   }
 }
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(given: AppDeps): Promise<FastifyInstance> {
+  const deps: AppDeps = { ...given, lookups: new LookupCache(given.config.authCacheMs) };
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: 1024 * 1024,

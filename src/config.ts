@@ -60,6 +60,8 @@ export interface Config {
   readonly rateCheckpointPerMinute: number;
   /** worker threads that verify scanned codes (0: on the main thread) */
   readonly verifyWorkers: number;
+  /** how long a session, staff account, venue and venue operator look-up is remembered (0: never) */
+  readonly authCacheMs: number;
   // ---- issue 9: paper codes, ID look-ups, venue compliance
   /** lifetime of a printed paper code, days */
   readonly paperCodeDays: number;
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateCheckpointPerMinute: int(env, 'HEALTHCODE_RATE_CHECKPOINT_PER_MINUTE', 12_000, 0, 100_000_000),
     // one core serves HTTP and the store; the others verify (at least one worker, at most 8)
     verifyWorkers: int(env, 'HEALTHCODE_VERIFY_WORKERS', Math.min(8, Math.max(1, os.availableParallelism() - 1)), 0, 64),
+    authCacheMs: int(env, 'HEALTHCODE_AUTH_CACHE_MS', 2000, 0, 60_000),
     paperCodeDays: int(env, 'HEALTHCODE_PAPER_CODE_DAYS', 7, 1, 60),
     revocationListHours: int(env, 'HEALTHCODE_REVOCATION_LIST_HOURS', 24, 1, 24 * 7),
     idLookupPerHour: int(env, 'HEALTHCODE_ID_LOOKUP_PER_HOUR', 30, 1, 100_000),

@@ -2,6 +2,7 @@
 import type { Config } from './config.ts';
 import type { Store } from './db/connect.ts';
 import type { KeyRing } from './features/keys/service.ts';
+import type { LookupCache } from './features/auth/lookup-cache.ts';
 import type { RuleBook } from './features/rules/book.ts';
 import type { Clock, Random } from './support/clock.ts';
 
@@ -19,4 +20,6 @@ export interface AppDeps {
   readonly logger: boolean | Record<string, unknown>;
   /** folder of the built web apps (dist/web), or null to serve the API only */
   readonly webRoot: string | null;
+  /** set by buildApp: the app's short-lived look-up memory (src/features/auth/lookup-cache.ts) */
+  readonly lookups?: LookupCache;
 }

@@ -48,8 +48,9 @@ export async function makeTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const testStore = opts.testStore ?? (await createTestStore(opts.dialect ?? 'sqlite'));
   const { db } = testStore.store;
   const clock = new ManualClock(opts.now ?? T0);
-  // codes are verified on the test's own thread unless a test asks for the worker pool (SCAN_VARIANTS)
-  const config: Config = Object.freeze({ ...loadConfig({ HEALTHCODE_DATA_DIR: '/nonexistent' }), verifyWorkers: 0, ...opts.config });
+  // codes are verified on the test's own thread, and every look-up reads the store, unless a test
+  // asks for the worker pool and the look-up cache (SCAN_VARIANTS)
+  const config: Config = Object.freeze({ ...loadConfig({ HEALTHCODE_DATA_DIR: '/nonexistent' }), verifyWorkers: 0, authCacheMs: 0, ...opts.config });
   const deps: AppDeps = {
     config,
     store: testStore.store,

@@ -10,7 +10,8 @@ import { HOLDER_ROLES, isStaffRole, type Role, type StaffRole } from '../securit
 import { findStaffById } from '../staff/repository.ts';
 import { rowToStaff, type Staff } from '../staff/service.ts';
 import type { Actor } from '../audit/service.ts';
-import { COOKIE, createSession, deleteSession, findSessionSubject, type SubjectKind } from './sessions.ts';
+import { COOKIE, createSession, deleteSession, findSession, type SubjectKind } from './sessions.ts';
+import { LookupCache } from './lookup-cache.ts';
 
 export type Principal =
   | { kind: 'anonymous'; role: 'anonymous' }
@@ -28,7 +29,26 @@ declare module 'fastify' {
 async function sessionSubject(deps: AppDeps, req: FastifyRequest, kind: SubjectKind): Promise<string | null> {
   const token = req.cookies[COOKIE[kind]];
   if (!token) return null;
-  return findSessionSubject(deps.store.db, kind, token, deps.clock.now());
+  const now = deps.clock.now();
+  const cache = deps.lookups?.sessions;
+  const key = cache ? LookupCache.sessionKey(kind, token) : '';
+  const known = cache?.get(key);
+  if (known) return known.expiresAt > now.getTime() ? known.subjectId : null;
+  const found = await findSession(deps.store.db, kind, token);
+  if (!found || found.expiresAt <= now.getTime()) return null;
+  cache?.set(key, found);
+  return found.subjectId;
+}
+
+/** The staff account of a session (remembered briefly: a checkpoint sends many scans a minute). */
+async function staffById(deps: AppDeps, id: string): Promise<Staff | null> {
+  const known = deps.lookups?.staff.get(id);
+  if (known) return known;
+  const row = await findStaffById(deps.store.db, id);
+  if (!row) return null;
+  const staff = rowToStaff(row);
+  deps.lookups?.staff.set(id, staff);
+  return staff;
 }
 
 /**
@@ -57,9 +77,8 @@ export async function authorise(deps: AppDeps, req: FastifyRequest, roles: reado
   }
   const staffId = await sessionSubject(deps, req, 'staff');
   if (staffId) {
-    const row = await findStaffById(deps.store.db, staffId);
-    if (row) {
-      const staff = rowToStaff(row);
+    const staff = await staffById(deps, staffId);
+    if (staff) {
       if (wantsStaff && roles.includes(staff.role)) return { kind: 'staff', role: staff.role, staff };
       seen = staff.role;
     }
@@ -81,7 +100,10 @@ export async function startSession(deps: AppDeps, reply: FastifyReply, kind: Sub
 
 export async function endSession(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, kind: SubjectKind): Promise<void> {
   const token = req.cookies[COOKIE[kind]];
-  if (token) await deleteSession(deps.store.db, token);
+  if (token) {
+    deps.lookups?.sessions.delete(LookupCache.sessionKey(kind, token));
+    await deleteSession(deps.store.db, token);
+  }
   reply.clearCookie(COOKIE[kind], { path: '/' });
 }
 

@@ -29,16 +29,17 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-export async function findSessionSubject(db: Kysely<Database>, kind: SubjectKind, token: string, now: Date): Promise<string | null> {
+/** The session a token names, expired or not (the caller compares expiresAt with its clock). */
+export async function findSession(db: Kysely<Database>, kind: SubjectKind, token: string): Promise<{ subjectId: string; expiresAt: number } | null> {
   const row = await db
     .selectFrom('sessions')
     .select(['subject_id', 'expires_at'])
     .where('token_hash', '=', digest(token))
     .where('subject_kind', '=', kind)
     .executeTakeFirst();
-  if (!row || row.expires_at <= now.getTime()) return null;
-  return row.subject_id;
+  return row ? { subjectId: row.subject_id, expiresAt: Number(row.expires_at) } : null;
 }
+
 
 export async function deleteSession(db: Kysely<Database>, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute();

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCAN_VARIANTS } from '../../../test/support/db.ts';
 import { loginOperator, makeTestApp, OTHER_VENUE_ID, registerHolder, VENUE_ID, type TestApp } from '../../../test/support/app.ts';
 
-describe.each(SCAN_VARIANTS)('batch sync of offline scans on $name', ({ dialect, verifyWorkers }) => {
+describe.each(SCAN_VARIANTS)('batch sync of offline scans on $name', ({ dialect, verifyWorkers, authCacheMs }) => {
   let t: TestApp;
   let staff: string;
   let token: string;
   let holderId: string;
   beforeAll(async () => {
-    t = await makeTestApp({ dialect, config: { verifyWorkers } });
+    t = await makeTestApp({ dialect, config: { verifyWorkers, authCacheMs } });
     staff = await loginOperator(t.app);
     const h = await registerHolder(t.app);
     holderId = h.holder.id;

@@ -28,7 +28,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req, reply) => {
-      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, rules: deps.rules, random: deps.random };
+      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, lookups: deps.lookups, rules: deps.rules, random: deps.random };
       const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans' });
       return reply.code(result.status === 'stored' ? 201 : 200).send(result);
     },
@@ -50,7 +50,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req) => {
-      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, rules: deps.rules, random: deps.random };
+      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, lookups: deps.lookups, rules: deps.rules, random: deps.random };
       const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans/batch' });
       if (result.rejected) deps.metrics?.scansIngested.inc({ status: 'rejected' }, result.rejected);
       return result;

@@ -4,11 +4,11 @@ import { encodeBase45, encodeHealthCode, generateSigningKey } from '../../core/t
 import { SCAN_VARIANTS } from '../../../test/support/db.ts';
 import { loginOperator, makeTestApp, OTHER_VENUE_ID, registerHolder, VENUE_ID, type TestApp } from '../../../test/support/app.ts';
 
-describe.each(SCAN_VARIANTS)('checkpoint scans on $name', ({ dialect, verifyWorkers }) => {
+describe.each(SCAN_VARIANTS)('checkpoint scans on $name', ({ dialect, verifyWorkers, authCacheMs }) => {
   let t: TestApp;
   let staff: string;
   beforeAll(async () => {
-    t = await makeTestApp({ dialect, config: { verifyWorkers } });
+    t = await makeTestApp({ dialect, config: { verifyWorkers, authCacheMs } });
     staff = await loginOperator(t.app);
   });
   afterAll(async () => {

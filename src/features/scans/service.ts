@@ -14,6 +14,7 @@ import type { Staff } from '../staff/service.ts';
 import { findVenue, isStaffOfVenue } from '../venues/repository.ts';
 import type { AuditFor, AuditForBatch, ScanWriter, WriteOutcome } from './writer.ts';
 import { decodeOne, inlineVerifier, type CodeVerifier, type DecodeResult } from './verifier.ts';
+import type { LookupCache } from '../auth/lookup-cache.ts';
 import type { Actor, AuditInput } from '../audit/service.ts';
 import type { Random } from '../../support/clock.ts';
 import { currentAssessment } from '../assessments/service.ts';
@@ -180,6 +181,8 @@ export interface ScanContext {
   keys: KeyRing;
   /** verifies codes (a worker pool in the server); without it, on this thread with `keys` */
   verifier?: CodeVerifier;
+  /** remembers venues and who operates them for a moment (the server's); without it, read each time */
+  lookups?: LookupCache;
   /** with both, a paper code scanned online shows the holder's current colour */
   rules?: RuleBook;
   random?: Random;
@@ -216,13 +219,18 @@ async function checkScan(db: Kysely<Database>, operator: Staff, body: ScanBody, 
   checkScanTime(scannedAt, ctx.now);
   let venue = memo.venue.get(body.venueId);
   if (venue === undefined) {
-    venue = (await findVenue(db, body.venueId)) ?? null;
+    // only venues that exist are remembered: a venue registered a moment ago is found
+    venue = ctx.lookups?.venues.get(body.venueId) ?? (await findVenue(db, body.venueId)) ?? null;
+    if (venue) ctx.lookups?.venues.set(venue.id, venue);
     memo.venue.set(body.venueId, venue);
   }
   if (!venue) throw new DomainError('unknown_venue', `no venue or checkpoint has id ${JSON.stringify(body.venueId)}`);
   let operates = memo.operates.get(venue.id);
   if (operates === undefined) {
-    operates = await isStaffOfVenue(db, operator.id, venue.id);
+    // and only a yes: an operator just given this venue may scan at once
+    const key = `${operator.id}:${venue.id}`;
+    operates = ctx.lookups?.operates.get(key) ?? (await isStaffOfVenue(db, operator.id, venue.id));
+    if (operates) ctx.lookups?.operates.set(key, true);
     memo.operates.set(venue.id, operates);
   }
   if (!operates) throw new DomainError('forbidden', `account ${operator.username} does not operate venue ${venue.id}`);
