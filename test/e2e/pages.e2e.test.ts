@@ -52,6 +52,26 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('web pages (Chromium
     return page;
   }
 
+  it('a browser set to Chinese opens every app in Chinese; a choice made is kept', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    watchErrors(page, pageErrors);
+    for (const path of ['/', '/scanner/', '/venue/', '/console/', '/transparency/']) {
+      await page.goto(`${app.url}${path}`);
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+      await page.getByRole('button', { name: 'English' }).waitFor();
+    }
+    await page.goto(`${app.url}/`);
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await context.close();
+  });
+
   it('holder registers, sees GREEN, declares fever, sees YELLOW with the reason', async () => {
     const page = await newPage({ width: 390, height: 844 });
     await page.goto(`${app.url}/`);

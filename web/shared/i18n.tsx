@@ -1,4 +1,5 @@
-// Tiny i18n: two languages, a message table per app, the choice remembered in localStorage.
+// Tiny i18n: two languages, a message table per app, the choice remembered in localStorage;
+// before anyone chooses, the browser's own language decides (Chinese if it prefers any Chinese).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 export type Lang = 'en' | 'zh-CN';
@@ -8,14 +9,24 @@ const STORAGE_KEY = 'hc.lang';
 export type Messages = Record<string, string>;
 export type MessageTable<K extends string> = { en: Record<K, string>; 'zh-CN': Record<K, string> };
 
+/** The first of the browser's languages that we have: Chinese of any region, or English. */
+export function browserLang(preferred: readonly string[]): Lang {
+  for (const l of preferred) {
+    const tag = l.toLowerCase();
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+  }
+  return 'en';
+}
+
 function storedLang(): Lang {
   try {
     const v = localStorage.getItem(STORAGE_KEY);
     if (v === 'en' || v === 'zh-CN') return v;
   } catch {
-    // storage unavailable (private mode): fall back to the default
+    // storage unavailable (private mode): fall back to the browser's language
   }
-  return 'en';
+  return browserLang(typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language]);
 }
 
 /** Replace `{name}` placeholders with values. */
