@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { BatchScanBody, BatchScanResult, ErrorBody, ScanBody, ScanResult, Verdict, VerifyBody } from '../../contracts/api.ts';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf, staffOf } from '../auth/guard.ts';
-import { recordScan, recordScanBatch, verdictOnline } from './service.ts';
+import { recordScan, recordScanBatch, scanReadsPerTurn, verdictOnline } from './service.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { ScanWriter } from './writer.ts';
 import type { CodeVerifier } from './verifier.ts';
@@ -14,6 +14,7 @@ export const BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The checkpoint audience: /api/checkpoint/*, staff session with a scanning role. */
 export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { scanWriter: ScanWriter; verifier: CodeVerifier; metrics?: Metrics }): Promise<void> {
+  const reads = scanReadsPerTurn(deps.store.db);
   // roles: checkpoint_operator and venue_manager, declared by the audience in app.ts
   app.post<{ Body: ScanBody }>(
     '/scans',
@@ -28,7 +29,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req, reply) => {
-      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, lookups: deps.lookups, rules: deps.rules, random: deps.random };
+      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, lookups: deps.lookups, reads, rules: deps.rules, random: deps.random };
       const result = await recordScan(deps.store.db, deps.scanWriter, staffOf(req), req.body, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans' });
       return reply.code(result.status === 'stored' ? 201 : 200).send(result);
     },
@@ -50,7 +51,7 @@ export async function checkpointRoutes(app: FastifyInstance, deps: AppDeps & { s
       },
     },
     async (req) => {
-      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, lookups: deps.lookups, rules: deps.rules, random: deps.random };
+      const ctx = { now: deps.clock.now(), keys: deps.keys, verifier: deps.verifier, lookups: deps.lookups, reads, rules: deps.rules, random: deps.random };
       const result = await recordScanBatch(deps.store.db, deps.scanWriter, staffOf(req), req.body.events, ctx, { actor: actorOf(req), action: 'POST /api/checkpoint/scans/batch' });
       if (result.rejected) deps.metrics?.scansIngested.inc({ status: 'rejected' }, result.rejected);
       return result;

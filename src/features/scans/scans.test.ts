@@ -105,6 +105,25 @@ describe.each(SCAN_VARIANTS)('checkpoint scans on $name', ({ dialect, verifyWork
     expect(rows).toHaveLength(60);
   });
 
+  it('concurrent scans of different holders (their reads made together) each name their own holder; a revoked code among them is refused alone', async () => {
+    const people = [];
+    for (let i = 0; i < 3; i++) people.push(await liveCode()); // registrations are rate-limited per address
+    // the second person's code is revoked (as a reprint of a paper code would)
+    const revokedId = (await t.deps.store.db.selectFrom('issued_codes').select('code_id').where('holder_id', '=', people[1]!.holder.id).executeTakeFirstOrThrow()).code_id;
+    await t.deps.store.db
+      .insertInto('code_revocations')
+      .values({ code_id: revokedId, reason: 'test', revoked_at: t.clock.now().getTime() - 1000, code_expires_at: t.clock.now().getTime() + 3_600_000, holder_id: people[1]!.holder.id })
+      .execute();
+    // each scanned twice, all at once
+    const bodies = [...people, ...people].map((p) => scanBody(p.code.token));
+    const results = await Promise.all(bodies.map((b) => scan(b)));
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(results.map((r) => r.json().verdict.error)).toEqual([null, 'revoked', null, null, 'revoked', null]);
+    const rows = await t.deps.store.db.selectFrom('scans').select(['event_id', 'holder_id']).where('event_id', 'in', bodies.map((b) => b.eventId)).execute();
+    const holderOf = new Map(rows.map((r) => [r.event_id, r.holder_id]));
+    expect(bodies.map((b) => holderOf.get(b.eventId))).toEqual([...people, ...people].map((p) => p.holder.id));
+  });
+
   describe('bad codes are recorded as scans with a typed verdict error, never a crash', () => {
     const cases: [string, (token: string) => string, string][] = [
       ['truncated', (tok) => tok.slice(0, tok.length - 10), 'bad_'],

@@ -20,7 +20,8 @@ import type { Random } from '../../support/clock.ts';
 import { currentAssessment } from '../assessments/service.ts';
 import { getHolder } from '../holders/service.ts';
 import type { RuleBook } from '../rules/book.ts';
-import { revocationsOf } from '../revocations/service.ts';
+import { revocationsOf, type Revocation } from '../revocations/service.ts';
+import { perTurn } from '../../support/per-turn.ts';
 
 /** A checkpoint clock may run a little fast; a scan further in the future is refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -107,7 +108,8 @@ interface OnlineItem {
  */
 export async function judgeOnline(db: Kysely<Database>, items: readonly OnlineItem[], ctx: ScanContext): Promise<Verdict[]> {
   const genuine = items.filter((i) => i.claims);
-  const revoked = genuine.length ? await revocationsOf(db, genuine.map((i) => i.claims!.codeId)) : new Map();
+  const codeIds = genuine.map((i) => i.claims!.codeId);
+  const revoked = genuine.length ? await (ctx.reads ? ctx.reads.revocationsOf(codeIds) : revocationsOf(db, codeIds)) : new Map<string, Revocation>();
   const out: Verdict[] = [];
   for (const item of items) {
     const c = item.claims;
@@ -183,6 +185,8 @@ export interface ScanContext {
   verifier?: CodeVerifier;
   /** remembers venues and who operates them for a moment (the server's); without it, read each time */
   lookups?: LookupCache;
+  /** the holder and revocation reads, made once per event-loop turn for all its scans (the server's) */
+  reads?: ScanReads;
   /** with both, a paper code scanned online shows the holder's current colour */
   rules?: RuleBook;
   random?: Random;
@@ -267,14 +271,31 @@ async function prepareScans(operator: Staff, checked: readonly CheckedScan[], ct
   });
 }
 
-/** Fills holder_id from issued_codes for the scans of genuine codes (one query per 1000 codes). */
-async function resolveHolders(db: Kysely<Database>, prepared: PreparedScan[]): Promise<void> {
-  const codeIds = [...new Set(prepared.flatMap((p) => (p.claims ? [p.claims.codeId] : [])))];
+/** The holder each issued code belongs to (one query per 1000 codes). */
+export async function holdersOfCodes(db: Kysely<Database>, codeIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(codeIds)];
   const holderOf = new Map<string, string>();
-  for (let i = 0; i < codeIds.length; i += 1000) {
-    const rows = await db.selectFrom('issued_codes').select(['code_id', 'holder_id']).where('code_id', 'in', codeIds.slice(i, i + 1000)).execute();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db.selectFrom('issued_codes').select(['code_id', 'holder_id']).where('code_id', 'in', ids.slice(i, i + 1000)).execute();
     for (const r of rows) holderOf.set(r.code_id, r.holder_id);
   }
+  return holderOf;
+}
+
+/** The reads every scan makes; the server's make them once per event-loop turn (src/support/per-turn.ts). */
+export interface ScanReads {
+  holdersOfCodes(codeIds: readonly string[]): Promise<Map<string, string>>;
+  revocationsOf(codeIds: readonly string[]): Promise<Map<string, Revocation>>;
+}
+
+export function scanReadsPerTurn(db: Kysely<Database>): ScanReads {
+  return { holdersOfCodes: perTurn((ids) => holdersOfCodes(db, ids)), revocationsOf: perTurn((ids) => revocationsOf(db, ids)) };
+}
+
+/** Fills holder_id from issued_codes for the scans of genuine codes. */
+async function resolveHolders(db: Kysely<Database>, prepared: PreparedScan[], ctx: ScanContext): Promise<void> {
+  const codeIds = prepared.flatMap((p) => (p.claims ? [p.claims.codeId] : []));
+  const holderOf = await (ctx.reads ? ctx.reads.holdersOfCodes(codeIds) : holdersOfCodes(db, codeIds));
   for (const p of prepared) if (p.claims) p.row.holder_id = holderOf.get(p.claims.codeId) ?? null;
 }
 
@@ -331,7 +352,7 @@ function outcomeOf(row: ScanTable, o: WriteOutcome): 'stored' | 'duplicate' | 'e
 export async function recordScan(db: Kysely<Database>, writer: ScanWriter, operator: Staff, body: ScanBody, ctx: ScanContext, audit?: ScanAudit): Promise<ScanResult> {
   const [prepared] = await prepareScans(operator, [await checkScan(db, operator, body, ctx, newMemo())], ctx);
   if (!prepared) throw new Error('unreachable: one scan checked, none prepared');
-  await resolveHolders(db, [prepared]);
+  await resolveHolders(db, [prepared], ctx);
   await applyOnline(db, [prepared], ctx);
   const row = prepared.row;
   // the operator and the venue, never the holder (the scan row itself links the holder)
@@ -386,7 +407,7 @@ export async function recordScanBatch(db: Kysely<Database>, writer: ScanWriter, 
   }
   const rows = await prepareScans(operator, checked.map((x) => x.c), ctx);
   const prepared = checked.map((x, k) => ({ index: x.index, p: rows[k]! }));
-  await resolveHolders(db, prepared.map((x) => x.p));
+  await resolveHolders(db, prepared.map((x) => x.p), ctx);
   await applyOnline(db, prepared.map((x) => x.p), ctx);
   const invalid = events.length - prepared.length;
   const auditFor: AuditForBatch | undefined = audit
