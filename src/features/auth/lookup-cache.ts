@@ -9,10 +9,9 @@
 // - a log-out on this instance forgets the session at once; a log-out on another instance (or a
 //   session deleted in the store) is seen here within the TTL.
 // The TTL runs on a monotonic clock: it is a cache's age, not domain time.
-import crypto from 'node:crypto';
 import type { VenueTable } from '../../db/schema.ts';
 import type { Staff } from '../staff/service.ts';
-import type { SubjectKind } from './sessions.ts';
+import { tokenDigest, type SubjectKind } from './sessions.ts';
 
 /** A map whose entries live `ttlMs` and which holds at most `max` entries (the oldest go first). */
 export class TtlCache<V> {
@@ -63,6 +62,6 @@ export class LookupCache {
   }
 
   static sessionKey(kind: SubjectKind, token: string): string {
-    return `${kind}:${crypto.createHash('sha256').update(token).digest('base64url')}`;
+    return `${kind}:${tokenDigest(token)}`;
   }
 }

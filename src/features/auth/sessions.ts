@@ -8,7 +8,8 @@ export type SubjectKind = 'holder' | 'staff';
 
 export const COOKIE = { holder: 'hc_holder', staff: 'hc_staff' } as const satisfies Record<SubjectKind, string>;
 
-function digest(token: string): string {
+/** The SHA-256 of a session token: what the store keeps, and what the look-up cache keys by. */
+export function tokenDigest(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
@@ -24,7 +25,7 @@ export async function createSession(
   const expiresAt = new Date(now.getTime() + hours * 3_600_000);
   await db
     .insertInto('sessions')
-    .values({ token_hash: digest(token), subject_kind: kind, subject_id: subjectId, created_at: now.getTime(), expires_at: expiresAt.getTime() })
+    .values({ token_hash: tokenDigest(token), subject_kind: kind, subject_id: subjectId, created_at: now.getTime(), expires_at: expiresAt.getTime() })
     .execute();
   return { token, expiresAt };
 }
@@ -34,7 +35,7 @@ export async function findSession(db: Kysely<Database>, kind: SubjectKind, token
   const row = await db
     .selectFrom('sessions')
     .select(['subject_id', 'expires_at'])
-    .where('token_hash', '=', digest(token))
+    .where('token_hash', '=', tokenDigest(token))
     .where('subject_kind', '=', kind)
     .executeTakeFirst();
   return row ? { subjectId: row.subject_id, expiresAt: Number(row.expires_at) } : null;
@@ -42,5 +43,5 @@ export async function findSession(db: Kysely<Database>, kind: SubjectKind, token
 
 
 export async function deleteSession(db: Kysely<Database>, token: string): Promise<void> {
-  await db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute();
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenDigest(token)).execute();
 }
